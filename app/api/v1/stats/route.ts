@@ -1,0 +1,6 @@
+import { getStats } from "@/lib/events/stats";
+import { apiRoute } from "@/lib/http/api-route";
+
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute({ role: "viewer" }, async () => Response.json(await getStats()));

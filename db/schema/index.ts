@@ -1,0 +1,4 @@
+export * from "./events";
+export * from "./auth";
+export * from "./audit";
+export * from "./jobs";

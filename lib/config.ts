@@ -1,0 +1,108 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable Tally reads, validated in one place.
+ * A bad value stops start-up with one line naming the variable.
+ */
+const commaList = z
+  .string()
+  .transform((value) => value.split(",").map((part) => part.trim()).filter(Boolean));
+
+const flag = z.enum(["0", "1"]).transform((value) => value === "1");
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  AUTH_URL: z.url().optional(),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
+  API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  METRICS_TOKEN: z.string().min(8).optional(),
+  STRIPE_WEBHOOK_SECRET: commaList.optional(),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must start with sk_ or rk_").optional(),
+  STRIPE_API_BASE: z.url().optional(),
+  MANGOPAY_CLIENT_ID: z.string().min(1).optional(),
+  MANGOPAY_API_KEY: z.string().min(1).optional(),
+  MANGOPAY_BASE_URL: z.url().optional(),
+  ADYEN_HMAC_KEYS: commaList
+    .refine((keys) => keys.every((key) => /^([0-9a-fA-F]{2})+$/.test(key)), "must be hex keys, comma-separated")
+    .optional(),
+  ADYEN_WEBHOOK_USERNAME: z.string().min(1).optional(),
+  ADYEN_WEBHOOK_PASSWORD: z.string().min(1).optional(),
+  SIMULATE: flag.optional(),
+  WORKER: z.enum(["on", "off"]).default("on"),
+  ALERT_WEBHOOK_URL: z.url().optional(),
+  PROCESSING_MAX_ATTEMPTS: positiveInt.default(8),
+  PROCESSING_BACKOFF_MS: z.coerce.number().int().min(0).default(10_000),
+  VERIFY_VIA_API: flag.default(false),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, reason: string) {
+    super(`${variable}: ${reason}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(
+    Object.keys(schema.shape).map((key) => [key, env[key] === "" ? undefined : env[key]]),
+  );
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    // Never echo a secret back, even a malformed one.
+    const got = SECRET_VARIABLES.has(variable) ? "" : ` (got ${JSON.stringify(env[variable] ?? "")})`;
+    throw new ConfigError(variable, `${issue.message}${got}`);
+  }
+  const config = result.data;
+  if (config.ADMIN_EMAIL && !config.ADMIN_PASSWORD) {
+    throw new ConfigError("ADMIN_PASSWORD", "is required when ADMIN_EMAIL is set");
+  }
+  if (config.ADYEN_WEBHOOK_USERNAME && !config.ADYEN_WEBHOOK_PASSWORD) {
+    throw new ConfigError("ADYEN_WEBHOOK_PASSWORD", "is required when ADYEN_WEBHOOK_USERNAME is set");
+  }
+  return config;
+}
+
+const SECRET_VARIABLES = new Set([
+  "AUTH_SECRET",
+  "ADMIN_PASSWORD",
+  "API_TOKEN",
+  "METRICS_TOKEN",
+  "STRIPE_WEBHOOK_SECRET",
+  "STRIPE_SECRET_KEY",
+  "MANGOPAY_API_KEY",
+  "ADYEN_HMAC_KEYS",
+  "ADYEN_WEBHOOK_PASSWORD",
+  "DATABASE_URL",
+]);
+
+let cached: { env: NodeJS.ProcessEnv; config: Config } | undefined;
+
+/** The validated configuration of this process (re-read if the environment object changes). */
+export function config(): Config {
+  if (!cached || cached.env !== process.env) cached = { env: process.env, config: parseConfig() };
+  return cached.config;
+}
+
+/** True when any provider credential is configured (sandbox mode is then off by default). */
+export function hasProviderCredentials(c: Config): boolean {
+  return Boolean(
+    c.STRIPE_WEBHOOK_SECRET?.length ||
+      c.STRIPE_SECRET_KEY ||
+      c.MANGOPAY_CLIENT_ID ||
+      c.MANGOPAY_API_KEY ||
+      c.ADYEN_HMAC_KEYS?.length,
+  );
+}

@@ -1,0 +1,52 @@
+import "server-only";
+import { rawSql } from "@/db";
+import { EVENT_STATUSES, type EventStatus } from "@/db/schema";
+
+export const LAG_WINDOW_MINUTES = 60;
+
+/** Receive → processed lag over the recent window, in milliseconds. */
+export async function lagPercentiles({ windowMinutes = LAG_WINDOW_MINUTES } = {}) {
+  const sql = rawSql();
+  const [row] = await sql<{ p50: number | null; p95: number | null; p99: number | null }[]>`
+    select
+      percentile_cont(0.50) within group (order by lag_ms) as p50,
+      percentile_cont(0.95) within group (order by lag_ms) as p95,
+      percentile_cont(0.99) within group (order by lag_ms) as p99
+    from (
+      select extract(epoch from (processed_at - received_at)) * 1000 as lag_ms
+      from events
+      where processed_at >= now() - make_interval(mins => ${windowMinutes})
+        and status = 'processed' and not recovered
+    ) recent`;
+  const round = (value: number | null | undefined) => (value == null ? null : Math.round(Number(value)));
+  return { p50_ms: round(row?.p50), p95_ms: round(row?.p95), p99_ms: round(row?.p99) };
+}
+
+export async function countsByStatus(): Promise<Record<EventStatus, number>> {
+  const sql = rawSql();
+  const rows = await sql<{ status: EventStatus; count: string }[]>`
+    select status, count(*) as count from events group by status`;
+  const counts = Object.fromEntries(EVENT_STATUSES.map((status) => [status, 0])) as Record<EventStatus, number>;
+  for (const row of rows) counts[row.status] = Number(row.count);
+  return counts;
+}
+
+/** Open discrepancies, once reconciliation has created its table. */
+async function openDiscrepancies(): Promise<number> {
+  const sql = rawSql();
+  const [exists] = await sql<{ present: boolean }[]>`select to_regclass('discrepancies') is not null as present`;
+  if (!exists?.present) return 0;
+  const [row] = await sql<{ count: string }[]>`select count(*) as count from discrepancies where status = 'open'`;
+  return Number(row?.count ?? 0);
+}
+
+export async function getStats() {
+  const [byStatus, lag, open] = await Promise.all([countsByStatus(), lagPercentiles(), openDiscrepancies()]);
+  const total = Object.values(byStatus).reduce((sum, count) => sum + count, 0);
+  return {
+    events: { total, by_status: byStatus },
+    lag: { ...lag, window_minutes: LAG_WINDOW_MINUTES },
+    dead_letters: byStatus.dead,
+    open_discrepancies: open,
+  };
+}

@@ -1,0 +1,7 @@
+import "server-only";
+import type { PeriodicJob } from "./runner";
+
+/** Every periodic job a worker process runs. Each domain adds its jobs here. */
+export function periodicJobs(): PeriodicJob[] {
+  return [];
+}

@@ -1,0 +1,25 @@
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+/** Calls a Next.js route handler the way the framework does, with a real Request. */
+export async function callRoute(
+  handler: Handler,
+  input: {
+    method?: string;
+    path: string;
+    params?: Record<string, string>;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    token?: string;
+  },
+): Promise<{ status: number; headers: Headers; text: string; json: () => unknown }> {
+  const headers = new Headers(input.headers);
+  if (input.token) headers.set("authorization", `Bearer ${input.token}`);
+  const request = new Request(new URL(input.path, "http://tally.test"), {
+    method: input.method ?? "GET",
+    headers,
+    body: input.body,
+  });
+  const response = await handler(request, { params: Promise.resolve(input.params ?? {}) });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
+}
