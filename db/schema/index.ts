@@ -2,3 +2,4 @@ export * from "./events";
 export * from "./auth";
 export * from "./audit";
 export * from "./jobs";
+export * from "./sign-in";
