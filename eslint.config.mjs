@@ -4,7 +4,18 @@ import nextTs from "eslint-config-next/typescript";
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: [".next/**", "node_modules/**", ".data/**", ".tmp/**", "drizzle/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+  {
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      ".data/**",
+      ".tmp/**",
+      "drizzle/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+    ],
+  },
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
@@ -13,7 +24,14 @@ const config = [
   {
     files: ["app/**", "components/**"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@/db", "@/db/*"], message: "app/ and components/ read and write through lib/." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/db", "@/db/*"], message: "app/ and components/ read and write through lib/." },
+          ],
+        },
+      ],
     },
   },
 ];

@@ -12,6 +12,7 @@ export default defineConfig({
     },
   },
   test: {
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "silent", NEXT_TELEMETRY_DISABLED: "1" },
     projects: [
       {
         extends: true,

@@ -4,9 +4,12 @@ import { z } from "zod";
  * Every environment variable Tally reads, validated in one place.
  * A bad value stops start-up with one line naming the variable.
  */
-const commaList = z
-  .string()
-  .transform((value) => value.split(",").map((part) => part.trim()).filter(Boolean));
+const commaList = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean),
+);
 
 const flag = z.enum(["0", "1"]).transform((value) => value === "1");
 const positiveInt = z.coerce.number().int().positive();
@@ -25,13 +28,19 @@ const schema = z.object({
   API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   METRICS_TOKEN: z.string().min(8).optional(),
   STRIPE_WEBHOOK_SECRET: commaList.optional(),
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, "must start with sk_ or rk_").optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_/, "must start with sk_ or rk_")
+    .optional(),
   STRIPE_API_BASE: z.url().optional(),
   MANGOPAY_CLIENT_ID: z.string().min(1).optional(),
   MANGOPAY_API_KEY: z.string().min(1).optional(),
   MANGOPAY_BASE_URL: z.url().optional(),
   ADYEN_HMAC_KEYS: commaList
-    .refine((keys) => keys.every((key) => /^([0-9a-fA-F]{2})+$/.test(key)), "must be hex keys, comma-separated")
+    .refine(
+      (keys) => keys.every((key) => /^([0-9a-fA-F]{2})+$/.test(key)),
+      "must be hex keys, comma-separated",
+    )
     .optional(),
   ADYEN_WEBHOOK_USERNAME: z.string().min(1).optional(),
   ADYEN_WEBHOOK_PASSWORD: z.string().min(1).optional(),
@@ -47,7 +56,10 @@ const schema = z.object({
 export type Config = z.infer<typeof schema>;
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, reason: string) {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
     super(`${variable}: ${reason}`);
     this.name = "ConfigError";
   }
@@ -100,9 +112,9 @@ export function config(): Config {
 export function hasProviderCredentials(c: Config): boolean {
   return Boolean(
     c.STRIPE_WEBHOOK_SECRET?.length ||
-      c.STRIPE_SECRET_KEY ||
-      c.MANGOPAY_CLIENT_ID ||
-      c.MANGOPAY_API_KEY ||
-      c.ADYEN_HMAC_KEYS?.length,
+    c.STRIPE_SECRET_KEY ||
+    c.MANGOPAY_CLIENT_ID ||
+    c.MANGOPAY_API_KEY ||
+    c.ADYEN_HMAC_KEYS?.length,
   );
 }

@@ -36,7 +36,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
   if (!code) return false;
   return (
-    ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED"].includes(code) ||
+    [
+      "ECONNREFUSED",
+      "ECONNRESET",
+      "ETIMEDOUT",
+      "EPIPE",
+      "ENOTFOUND",
+      "CONNECT_TIMEOUT",
+      "CONNECTION_CLOSED",
+      "CONNECTION_ENDED",
+      "CONNECTION_DESTROYED",
+    ].includes(code) ||
     // PostgreSQL: admin shutdown, cannot connect now, too many connections, read-only/recovery.
     ["57P01", "57P02", "57P03", "53300", "25006"].includes(code) ||
     code.startsWith("08")

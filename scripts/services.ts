@@ -15,7 +15,11 @@ export type Services = {
 export async function startServices({ config }: { config: Config; dataDir: string }): Promise<Services> {
   const stops: (() => Promise<void>)[] = [];
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-    const created = await ensureUser({ email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, role: "admin" });
+    const created = await ensureUser({
+      email: config.ADMIN_EMAIL,
+      password: config.ADMIN_PASSWORD,
+      role: "admin",
+    });
     if (created) console.log(`[tally] created admin ${config.ADMIN_EMAIL}`);
   }
   return {

@@ -25,7 +25,8 @@ function matchesBootstrapToken(token: string): boolean {
 /** Resolves a bearer token to a principal, or null when it is unknown or revoked. */
 export async function principalForToken(token: string): Promise<Principal | null> {
   if (!token || token.length > 512) return null;
-  if (matchesBootstrapToken(token)) return { kind: "token", id: "bootstrap", actor: "token:API_TOKEN", role: "admin" };
+  if (matchesBootstrapToken(token))
+    return { kind: "token", id: "bootstrap", actor: "token:API_TOKEN", role: "admin" };
   const [row] = await db
     .select({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role })
     .from(apiTokens)

@@ -62,7 +62,10 @@ export async function listEvents({ filters }: { filters: EventFilters }) {
     .limit(filters.limit + 1);
   const page = rows.slice(0, filters.limit);
   const last = page.at(-1);
-  return { data: page, nextCursor: rows.length > filters.limit && last ? encodeCursor({ id: last.id }) : null };
+  return {
+    data: page,
+    nextCursor: rows.length > filters.limit && last ? encodeCursor({ id: last.id }) : null,
+  };
 }
 
 export async function getEvent({ id }: { id: number }) {

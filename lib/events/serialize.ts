@@ -4,7 +4,16 @@ const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null
 
 export type EventSummary = Pick<
   Event,
-  "id" | "provider" | "providerEventId" | "type" | "status" | "attempts" | "objectId" | "receivedAt" | "processedAt" | "lastError"
+  | "id"
+  | "provider"
+  | "providerEventId"
+  | "type"
+  | "status"
+  | "attempts"
+  | "objectId"
+  | "receivedAt"
+  | "processedAt"
+  | "lastError"
 > &
   Partial<Pick<Event, "account" | "providerCreatedAt" | "nextAttemptAt" | "recovered" | "objectType">>;
 

@@ -26,7 +26,10 @@ export async function countsByStatus(): Promise<Record<EventStatus, number>> {
   const sql = rawSql();
   const rows = await sql<{ status: EventStatus; count: string }[]>`
     select status, count(*) as count from events group by status`;
-  const counts = Object.fromEntries(EVENT_STATUSES.map((status) => [status, 0])) as Record<EventStatus, number>;
+  const counts = Object.fromEntries(EVENT_STATUSES.map((status) => [status, 0])) as Record<
+    EventStatus,
+    number
+  >;
   for (const row of rows) counts[row.status] = Number(row.count);
   return counts;
 }
@@ -34,9 +37,13 @@ export async function countsByStatus(): Promise<Record<EventStatus, number>> {
 /** Open discrepancies, once reconciliation has created its table. */
 async function openDiscrepancies(): Promise<number> {
   const sql = rawSql();
-  const [exists] = await sql<{ present: boolean }[]>`select to_regclass('discrepancies') is not null as present`;
+  const [exists] = await sql<
+    { present: boolean }[]
+  >`select to_regclass('discrepancies') is not null as present`;
   if (!exists?.present) return 0;
-  const [row] = await sql<{ count: string }[]>`select count(*) as count from discrepancies where status = 'open'`;
+  const [row] = await sql<
+    { count: string }[]
+  >`select count(*) as count from discrepancies where status = 'open'`;
   return Number(row?.count ?? 0);
 }
 

@@ -55,10 +55,15 @@ export function apiRoute<
   B extends Schema | undefined = undefined,
   P extends Schema | undefined = undefined,
 >(spec: RouteSpec<Q, B, P>, handler: (input: RouteInput<Q, B, P>) => Promise<Response>) {
-  return async (request: Request, context?: { params?: Promise<Record<string, string>> }): Promise<Response> => {
+  return async (
+    request: Request,
+    context?: { params?: Promise<Record<string, string>> },
+  ): Promise<Response> => {
     try {
       const url = new URL(request.url);
-      const query = spec.query ? parseWith(spec.query, Object.fromEntries(url.searchParams), "query") : undefined;
+      const query = spec.query
+        ? parseWith(spec.query, Object.fromEntries(url.searchParams), "query")
+        : undefined;
       const params = spec.params ? parseWith(spec.params, (await context?.params) ?? {}, "path") : undefined;
       let body: unknown;
       let text = "";

@@ -5,7 +5,10 @@ export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
 
-export function decodeCursor<T>(cursor: string | undefined, check: (value: unknown) => value is T): T | undefined {
+export function decodeCursor<T>(
+  cursor: string | undefined,
+  check: (value: unknown) => value is T,
+): T | undefined {
   if (!cursor) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));

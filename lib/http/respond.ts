@@ -8,9 +8,10 @@ export function errorResponse(status: number, message: string, headers?: Headers
 /** Maps any thrown value to the JSON error reply; unexpected ones are logged, never echoed. */
 export function responseForError(error: unknown, context: Record<string, unknown> = {}): Response {
   if (isAppError(error)) {
-    const headers = error.code === "method_not_allowed" && error.details?.allow
-      ? { allow: String(error.details.allow) }
-      : undefined;
+    const headers =
+      error.code === "method_not_allowed" && error.details?.allow
+        ? { allow: String(error.details.allow) }
+        : undefined;
     return errorResponse(error.status, error.message, headers);
   }
   if (isDatabaseUnavailable(error)) {

@@ -67,7 +67,13 @@ export async function receiveWebhook({
     return provider.acknowledge({ stored: result.stored.length, duplicates: result.duplicates });
   } catch (error) {
     if (error instanceof AppError && error.code === "payload_too_large") {
-      await recordRejection({ provider: provider.name, reason: "payload_too_large", statusCode: 413, remoteAddr, requestId });
+      await recordRejection({
+        provider: provider.name,
+        reason: "payload_too_large",
+        statusCode: 413,
+        remoteAddr,
+        requestId,
+      });
     }
     return responseForError(error, { requestId, provider: provider.name });
   }

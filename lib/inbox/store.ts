@@ -23,24 +23,25 @@ export async function storeEvents(input: {
 }): Promise<StoredEvents> {
   if (input.events.length === 0) return { stored: [], duplicates: 0 };
   const sql = rawSql();
-  const rows = input.events.map((event) => ({
-    provider: input.provider,
-    account: event.account,
-    provider_event_id: event.providerEventId,
-    type: event.type,
-    object_id: event.objectId,
-    object_type: event.objectType,
-    status: event.handled ? "pending" : "ignored",
-    provider_created_at: event.providerCreatedAt?.toISOString() ?? null,
-    payload: sql.json(event.payload as Parameters<typeof sql.json>[0]),
-    raw_body: input.rawBody,
-    headers: sql.json(input.headers),
-    livemode: event.livemode ?? null,
-    recovered: input.recovered ?? false,
-  }));
+  // JSON goes over the wire as text and is cast in SQL: Drizzle owns this client's json serializers.
+  const headers = JSON.stringify(input.headers);
+  const recovered = input.recovered ?? false;
+  const rows = input.events.map(
+    (event) => sql`(
+      ${input.provider}, ${event.account}, ${event.providerEventId}, ${event.type},
+      ${event.objectId}, ${event.objectType}, ${event.handled ? "pending" : "ignored"},
+      ${event.providerCreatedAt?.toISOString() ?? null}, ${JSON.stringify(event.payload)}::jsonb,
+      ${input.rawBody}, ${headers}::jsonb, ${event.livemode ?? null}, ${recovered}
+    )`,
+  );
+  const values = rows.reduce((list, row) => sql`${list}, ${row}`);
   const inserted = await sql<{ id: string; provider_event_id: string }[]>`
     with ins as (
-      insert into events ${sql(rows)}
+      insert into events (
+        provider, account, provider_event_id, type, object_id, object_type, status,
+        provider_created_at, payload, raw_body, headers, livemode, recovered
+      )
+      values ${values}
       on conflict (provider, account, provider_event_id) do nothing
       returning id, provider_event_id, status
     )

@@ -22,7 +22,8 @@ export function startJobs({ jobs, holder }: { jobs: readonly PeriodicJob[]; hold
       if (stopped || busy) return;
       busy = true;
       try {
-        if (job.singleton && !(await acquireLease({ name: job.name, holder, ttlMs: job.intervalMs * 3 }))) return;
+        if (job.singleton && !(await acquireLease({ name: job.name, holder, ttlMs: job.intervalMs * 3 })))
+          return;
         await job.run({ holder });
         if (job.singleton) await recordJobRun({ name: job.name });
       } catch (err) {

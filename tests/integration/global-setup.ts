@@ -25,7 +25,10 @@ export async function setup(project: TestProject) {
   await admin`drop database if exists tally_template`;
   await admin`create database tally_template`;
   await admin.end();
-  await runMigrations(withDatabase(adminUrl, "tally_template"), path.join(import.meta.dirname, "../../drizzle"));
+  await runMigrations(
+    withDatabase(adminUrl, "tally_template"),
+    path.join(import.meta.dirname, "../../drizzle"),
+  );
   project.provide("pgAdminUrl", adminUrl);
 }
 

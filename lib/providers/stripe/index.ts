@@ -22,7 +22,12 @@ export const stripeProvider: WebhookProvider = {
     const secrets = config().STRIPE_WEBHOOK_SECRET ?? [];
     const signature = checkStripeSignature(request.body, request.headers.get("stripe-signature"), secrets);
     if (!signature.ok) {
-      return { ok: false, status: 400, reason: signature.reason, message: "Webhook signature verification failed" };
+      return {
+        ok: false,
+        status: 400,
+        reason: signature.reason,
+        message: "Webhook signature verification failed",
+      };
     }
     let body: unknown;
     try {
@@ -38,6 +43,8 @@ export const stripeProvider: WebhookProvider = {
   },
 
   acknowledge({ duplicates, stored }) {
-    return Response.json(duplicates > 0 && stored === 0 ? { received: true, duplicate: true } : { received: true });
+    return Response.json(
+      duplicates > 0 && stored === 0 ? { received: true, duplicate: true } : { received: true },
+    );
   },
 };

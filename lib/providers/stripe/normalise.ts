@@ -19,7 +19,8 @@ export function normaliseStripeEvent(
   const event = body as StripeEventShape;
   if (typeof event.id !== "string" || event.id.length === 0 || event.id.length > 255)
     return { ok: false, reason: "missing_event_id" };
-  if (typeof event.type !== "string" || event.type.length === 0) return { ok: false, reason: "missing_event_type" };
+  if (typeof event.type !== "string" || event.type.length === 0)
+    return { ok: false, reason: "missing_event_type" };
   if (event.object !== undefined && event.object !== "event") return { ok: false, reason: "not_an_event" };
   const object = event.data?.object;
   const created = typeof event.created === "number" && Number.isFinite(event.created) ? event.created : null;

@@ -24,14 +24,7 @@ export function checkStripeSignature(
   let reason = "signature_mismatch";
   for (const secret of secrets) {
     try {
-      signature.verifyHeader(
-        body,
-        header,
-        secret,
-        STRIPE_TOLERANCE_SECONDS,
-        undefined,
-        nowMs,
-      );
+      signature.verifyHeader(body, header, secret, STRIPE_TOLERANCE_SECONDS, undefined, nowMs);
       return { ok: true };
     } catch (error) {
       const message = error instanceof Error ? error.message : "";

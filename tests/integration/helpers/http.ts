@@ -17,7 +17,8 @@ export async function callRoute(
   const request = new Request(new URL(input.path, "http://tally.test"), {
     method: input.method ?? "GET",
     headers,
-    body: typeof input.body === "string" || input.body === undefined ? input.body : new Uint8Array(input.body),
+    body:
+      typeof input.body === "string" || input.body === undefined ? input.body : new Uint8Array(input.body),
   });
   const response = await handler(request, { params: Promise.resolve(input.params ?? {}) });
   const text = await response.text();

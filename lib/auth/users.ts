@@ -1,0 +1,146 @@
+import "server-only";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { db } from "@/db";
+import { users } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { writeAudit } from "@/lib/ops/audit";
+import { requireRole } from "./authorize";
+import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords";
+import type { Principal } from "./principal";
+import { isSignInLimited, recordSignInAttempt } from "./rate-limit";
+import { ROLES, type Role } from "./roles";
+
+export type SessionUser = { id: number; email: string; role: Role };
+
+export const newUserSchema = z.object({
+  email: z
+    .email()
+    .max(254)
+    .transform((email) => email.toLowerCase()),
+  password: z.string().min(10, "must be at least 10 characters").max(200),
+  role: z.enum(ROLES),
+});
+
+const publicColumns = {
+  id: users.id,
+  email: users.email,
+  role: users.role,
+  createdAt: users.createdAt,
+  disabledAt: users.disabledAt,
+};
+
+export type SignInResult =
+  { ok: true; user: SessionUser } | { ok: false; reason: "invalid" | "rate_limited" };
+
+/**
+ * Checks an e-mail and password. An unknown or disabled user still costs one
+ * scrypt (against a dummy hash) so timing does not reveal who has an account.
+ */
+export async function verifyCredentials({
+  email,
+  password,
+  ip,
+}: {
+  email: string;
+  password: string;
+  ip: string;
+}): Promise<SignInResult> {
+  const normalised = email.trim().toLowerCase();
+  if (await isSignInLimited({ email: normalised, ip })) return { ok: false, reason: "rate_limited" };
+  const [user] = await db
+    .select({ ...publicColumns, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(sql`lower(${users.email})`, normalised))
+    .limit(1);
+  const usable = user && !user.disabledAt;
+  const matches = await verifyPassword(password, usable ? user.passwordHash : await dummyPasswordHash());
+  const succeeded = Boolean(usable && matches);
+  await recordSignInAttempt({ email: normalised, ip, succeeded });
+  if (!succeeded || !user) return { ok: false, reason: "invalid" };
+  return { ok: true, user: { id: user.id, email: user.email, role: user.role } };
+}
+
+/** The user behind a session, re-read so a disabled account or a changed role takes effect at once. */
+export async function findActiveUser({ id }: { id: number }): Promise<SessionUser | null> {
+  const [user] = await db
+    .select({ id: users.id, email: users.email, role: users.role })
+    .from(users)
+    .where(and(eq(users.id, id), isNull(users.disabledAt)))
+    .limit(1);
+  return user ?? null;
+}
+
+export async function findActiveUserByEmail({ email }: { email: string }): Promise<SessionUser | null> {
+  const [user] = await db
+    .select({ id: users.id, email: users.email, role: users.role })
+    .from(users)
+    .where(and(eq(sql`lower(${users.email})`, email.trim().toLowerCase()), isNull(users.disabledAt)))
+    .limit(1);
+  return user ?? null;
+}
+
+export async function listUsers() {
+  return db.select(publicColumns).from(users).orderBy(asc(users.email));
+}
+
+export async function createUser({ principal, input }: { principal: Principal | null; input: unknown }) {
+  const actor = requireRole(principal, "admin");
+  const parsed = newUserSchema.safeParse(input);
+  if (!parsed.success) throw new AppError("bad_request", parsed.error.issues[0]?.message ?? "Invalid user");
+  const { email, password, role } = parsed.data;
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(users)
+      .values({ email, passwordHash, role })
+      .onConflictDoNothing()
+      .returning({ id: users.id, email: users.email, role: users.role });
+    if (!row) throw new AppError("conflict", `A user with e-mail ${email} already exists`);
+    await writeAudit(tx, {
+      principal: actor,
+      action: "user.create",
+      target: `user:${row.id}`,
+      details: { email, role },
+    });
+    return row;
+  });
+}
+
+const userChangeSchema = z.object({
+  userId: z.coerce.number().int().positive(),
+  role: z.enum(ROLES).optional(),
+  disabled: z.boolean().optional(),
+});
+
+/** Changes a user's role or enables/disables it. Admins cannot lock themselves out. */
+export async function updateUser({ principal, input }: { principal: Principal | null; input: unknown }) {
+  const actor = requireRole(principal, "admin");
+  const parsed = userChangeSchema.safeParse(input);
+  if (!parsed.success) throw new AppError("bad_request", parsed.error.issues[0]?.message ?? "Invalid change");
+  const { userId, role, disabled } = parsed.data;
+  if (actor.kind === "user" && actor.id === String(userId) && (disabled || (role && role !== "admin"))) {
+    throw new AppError("conflict", "You cannot disable or demote yourself");
+  }
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select(publicColumns).from(users).where(eq(users.id, userId)).for("update");
+    if (!before) throw new AppError("not_found", `No user ${userId}`);
+    const changes: Partial<{ role: Role; disabledAt: Date | null }> = {};
+    if (role && role !== before.role) changes.role = role;
+    if (disabled !== undefined && disabled !== Boolean(before.disabledAt))
+      changes.disabledAt = disabled ? new Date() : null;
+    if (Object.keys(changes).length === 0) return before;
+    const [after] = await tx.update(users).set(changes).where(eq(users.id, userId)).returning(publicColumns);
+    await writeAudit(tx, {
+      principal: actor,
+      action: changes.role ? "user.role_change" : disabled ? "user.disable" : "user.enable",
+      target: `user:${userId}`,
+      details: {
+        email: before.email,
+        ...(changes.role ? { from: before.role, to: changes.role } : {}),
+        ...(changes.disabledAt !== undefined ? { disabled: Boolean(changes.disabledAt) } : {}),
+      },
+    });
+    return after!;
+  });
+}

@@ -1,0 +1,211 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { POST as webhook, GET as webhookGet } from "@/app/api/webhooks/[provider]/route";
+import { signStripePayload } from "@/lib/providers/stripe/verify";
+import { TEST_STRIPE_SECRET, signedDelivery, stripeEvent } from "../../fixtures/stripe";
+import { useTestDatabase, withSql } from "../helpers/db";
+import { callRoute } from "../helpers/http";
+
+const database = useTestDatabase();
+
+function deliver(body: string, headers: Record<string, string>, provider = "stripe") {
+  return callRoute(webhook, {
+    method: "POST",
+    path: `/api/webhooks/${provider}`,
+    params: { provider },
+    headers,
+    body,
+  });
+}
+
+async function eventRows(providerEventId: string) {
+  return withSql(
+    database.url,
+    (sql) => sql`select * from events where provider_event_id = ${providerEventId}`,
+  );
+}
+
+beforeAll(() => {
+  process.env.STRIPE_WEBHOOK_SECRET = `whsec_old_secret,${TEST_STRIPE_SECRET}`;
+});
+
+describe("POST /api/webhooks/stripe", () => {
+  it("stores a verified event with its raw body and answers 200 after commit", async () => {
+    const event = stripeEvent({ type: "payment_intent.succeeded" });
+    const { body, headers } = signedDelivery(event);
+    const response = await deliver(body, { ...headers, "user-agent": "Stripe/1.0" });
+
+    expect(response.status).toBe(200);
+    expect(response.json()).toEqual({ received: true });
+    const [row] = await eventRows(event.id);
+    expect(row).toMatchObject({
+      provider: "stripe",
+      account: "",
+      type: "payment_intent.succeeded",
+      object_id: event.data.object.id,
+      object_type: "payment_intent",
+      status: "pending",
+      raw_body: body,
+      recovered: false,
+    });
+    expect(row!.headers).toMatchObject({
+      "stripe-signature": headers["stripe-signature"],
+      "user-agent": "Stripe/1.0",
+    });
+    expect(new Date(row!.provider_created_at).getTime()).toBe(event.created * 1000);
+    expect(row!.payload).toEqual(event);
+  });
+
+  it("answers a repeated delivery with duplicate: true and keeps one row", async () => {
+    const { body, headers } = signedDelivery(stripeEvent());
+    const event = JSON.parse(body);
+    expect((await deliver(body, headers)).json()).toEqual({ received: true });
+    const second = await deliver(body, headers);
+    expect(second.status).toBe(200);
+    expect(second.json()).toEqual({ received: true, duplicate: true });
+    expect(await eventRows(event.id)).toHaveLength(1);
+  });
+
+  it("collapses 20 concurrent identical deliveries into one row", async () => {
+    const event = stripeEvent();
+    const { body, headers } = signedDelivery(event);
+    const responses = await Promise.all(Array.from({ length: 20 }, () => deliver(body, headers)));
+
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const fresh = responses.filter((r) => !(r.json() as { duplicate?: boolean }).duplicate);
+    expect(fresh).toHaveLength(1);
+    expect(await eventRows(event.id)).toHaveLength(1);
+  });
+
+  it("verifies with any configured secret (rotation)", async () => {
+    const event = stripeEvent();
+    const body = JSON.stringify(event);
+    const response = await deliver(body, { "stripe-signature": signStripePayload(body, "whsec_old_secret") });
+    expect(response.status).toBe(200);
+    expect(await eventRows(event.id)).toHaveLength(1);
+  });
+
+  it("stores an unknown but verified event type as ignored", async () => {
+    const event = stripeEvent({
+      type: "issuing_card.created",
+      object: { id: "ic_1", object: "issuing.card" },
+    });
+    const { body, headers } = signedDelivery(event);
+    const response = await deliver(body, headers);
+    expect(response.status).toBe(200);
+    const [row] = await eventRows(event.id);
+    expect(row!.status).toBe("ignored");
+  });
+
+  it("rejects a bad signature with 400, stores nothing, and records the rejection", async () => {
+    const event = stripeEvent();
+    const { body } = signedDelivery(event);
+    const forged = signStripePayload(body, "whsec_attacker");
+    const before = await withSql(
+      database.url,
+      (sql) => sql`select count(*)::int as n from rejected_deliveries`,
+    );
+
+    const response = await deliver(body, { "stripe-signature": forged });
+
+    expect(response.status).toBe(400);
+    expect(response.json()).toEqual({ error: "Webhook signature verification failed" });
+    expect(await eventRows(event.id)).toHaveLength(0);
+    const [rejection] = await withSql(
+      database.url,
+      (sql) => sql`select * from rejected_deliveries order by id desc limit 1`,
+    );
+    expect(rejection).toMatchObject({ provider: "stripe", reason: "signature_mismatch", status_code: 400 });
+    const after = await withSql(
+      database.url,
+      (sql) => sql`select count(*)::int as n from rejected_deliveries`,
+    );
+    expect(after[0]!.n).toBe(before[0]!.n + 1);
+    const [count] = await withSql(
+      database.url,
+      (sql) =>
+        sql`select sum(count)::int as n from delivery_counts where outcome = 'rejected' and reason = 'signature_mismatch'`,
+    );
+    expect(count!.n).toBeGreaterThanOrEqual(1);
+  });
+
+  it("rejects a stale signature and a missing header with 400", async () => {
+    const event = stripeEvent();
+    const body = JSON.stringify(event);
+    const stale = signStripePayload(body, TEST_STRIPE_SECRET, Math.floor(Date.now() / 1000) - 600);
+    expect((await deliver(body, { "stripe-signature": stale })).status).toBe(400);
+    expect((await deliver(body, {})).status).toBe(400);
+    expect(await eventRows(event.id)).toHaveLength(0);
+  });
+
+  it("rejects a correctly signed body that is not JSON with 400", async () => {
+    const body = "{not json";
+    const response = await deliver(body, { "stripe-signature": signStripePayload(body, TEST_STRIPE_SECRET) });
+    expect(response.status).toBe(400);
+    expect(response.json()).toEqual({ error: "Body is not valid JSON" });
+  });
+
+  it("rejects a signed JSON body that is not an event with 400", async () => {
+    const body = JSON.stringify({ hello: "world" });
+    const response = await deliver(body, { "stripe-signature": signStripePayload(body, TEST_STRIPE_SECRET) });
+    expect(response.status).toBe(400);
+  });
+
+  it("refuses bodies over 1 MiB with 413, declared or streamed", async () => {
+    const big = JSON.stringify({ ...stripeEvent(), padding: "x".repeat(1024 * 1024) });
+    const response = await deliver(big, { "stripe-signature": signStripePayload(big, TEST_STRIPE_SECRET) });
+    expect(response.status).toBe(413);
+    expect(response.json()).toHaveProperty("error");
+
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 20; i++) controller.enqueue(new Uint8Array(64 * 1024));
+        controller.close();
+      },
+    });
+    const streamed = await webhook(
+      new Request("http://tally.test/api/webhooks/stripe", {
+        method: "POST",
+        body: stream,
+        headers: { "stripe-signature": "t=1,v1=x" },
+        duplex: "half",
+      } as RequestInit),
+      { params: Promise.resolve({ provider: "stripe" }) },
+    );
+    expect(streamed.status).toBe(413);
+  });
+
+  it("answers a wrong method with 405 and an Allow header", async () => {
+    const response = await callRoute(webhookGet, {
+      path: "/api/webhooks/stripe",
+      params: { provider: "stripe" },
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST");
+    expect(response.json()).toEqual({ error: "Method not allowed" });
+  });
+
+  it("answers an unknown provider with 404", async () => {
+    const { body, headers } = signedDelivery(stripeEvent());
+    const response = await deliver(body, headers, "paypal");
+    expect(response.status).toBe(404);
+    expect(response.json()).toEqual({ error: "Unknown provider: paypal" });
+  });
+});
+
+describe("when the database is unreachable", () => {
+  it("answers 503 and never 200", async () => {
+    const reachable = process.env.DATABASE_URL;
+    const unreachable = new URL(database.url);
+    unreachable.port = "1"; // nothing listens there
+    process.env.DATABASE_URL = unreachable.toString();
+    try {
+      const event = stripeEvent();
+      const { body, headers } = signedDelivery(event);
+      const response = await deliver(body, headers);
+      expect(response.status).toBe(503);
+      expect(response.json()).toEqual({ error: expect.stringMatching(/database/i) });
+    } finally {
+      process.env.DATABASE_URL = reachable;
+    }
+  });
+});
