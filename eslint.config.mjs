@@ -22,6 +22,11 @@ const config = [
     },
   },
   {
+    // Test helpers named use* are vitest lifecycle helpers, not React hooks.
+    files: ["tests/**", "scripts/**"],
+    rules: { "react-hooks/rules-of-hooks": "off" },
+  },
+  {
     files: ["app/**", "components/**"],
     rules: {
       "no-restricted-imports": [
