@@ -1,0 +1,403 @@
+import { randomBytes } from "node:crypto";
+
+/**
+ * Stripe-shaped objects the sandbox API serves, and small builders so tests
+ * and the business generator can plant them. Shapes follow Stripe's API
+ * (only the fields Tally reads, plus the usual companions); amounts are
+ * integer minor units.
+ */
+
+export type Metadata = Record<string, string>;
+
+export type StripeCustomer = {
+  id: string;
+  object: "customer";
+  created: number;
+  email: string | null;
+  name: string | null;
+  description: string | null;
+  livemode: false;
+  metadata: Metadata;
+};
+
+export type StripePaymentIntent = {
+  id: string;
+  object: "payment_intent";
+  created: number;
+  amount: number;
+  amount_received: number;
+  amount_capturable: number;
+  currency: string;
+  customer: string | null;
+  status: "requires_payment_method" | "processing" | "succeeded" | "canceled";
+  latest_charge: string | null;
+  capture_method: "automatic";
+  payment_method_types: string[];
+  description: string | null;
+  last_payment_error: { code: string; message: string } | null;
+  livemode: false;
+  metadata: Metadata;
+};
+
+export type StripeCharge = {
+  id: string;
+  object: "charge";
+  created: number;
+  amount: number;
+  amount_captured: number;
+  amount_refunded: number;
+  currency: string;
+  customer: string | null;
+  payment_intent: string | null;
+  balance_transaction: string | null;
+  status: "succeeded" | "pending" | "failed";
+  paid: boolean;
+  captured: boolean;
+  refunded: boolean;
+  disputed: boolean;
+  failure_code: string | null;
+  failure_message: string | null;
+  description: string | null;
+  livemode: false;
+  metadata: Metadata;
+};
+
+export type StripeRefund = {
+  id: string;
+  object: "refund";
+  created: number;
+  amount: number;
+  currency: string;
+  charge: string;
+  payment_intent: string | null;
+  balance_transaction: string | null;
+  reason: "duplicate" | "fraudulent" | "requested_by_customer" | null;
+  status: "pending" | "succeeded" | "failed" | "canceled";
+  metadata: Metadata;
+};
+
+export type StripeDispute = {
+  id: string;
+  object: "dispute";
+  created: number;
+  amount: number;
+  currency: string;
+  charge: string;
+  payment_intent: string | null;
+  balance_transactions: StripeBalanceTransaction[];
+  reason: string;
+  status: "warning_needs_response" | "needs_response" | "under_review" | "won" | "lost";
+  is_charge_refundable: boolean;
+  livemode: false;
+  metadata: Metadata;
+};
+
+export type StripePayout = {
+  id: string;
+  object: "payout";
+  created: number;
+  amount: number;
+  currency: string;
+  arrival_date: number;
+  automatic: boolean;
+  balance_transaction: string | null;
+  status: "pending" | "in_transit" | "paid" | "failed" | "canceled";
+  method: "standard" | "instant";
+  type: "bank_account" | "card";
+  destination: string;
+  description: string | null;
+  failure_code: string | null;
+  source_type: "card";
+  statement_descriptor: string | null;
+  reconciliation_status: "not_applicable" | "in_progress" | "completed";
+  livemode: false;
+  metadata: Metadata;
+};
+
+export type StripeBalanceTransaction = {
+  id: string;
+  object: "balance_transaction";
+  created: number;
+  amount: number;
+  fee: number;
+  net: number;
+  currency: string;
+  available_on: number;
+  description: string | null;
+  exchange_rate: number | null;
+  fee_details: { amount: number; currency: string; description: string; type: string; application: null }[];
+  reporting_category: string;
+  source: string | null;
+  status: "available" | "pending";
+  type: "charge" | "refund" | "adjustment" | "payout" | "stripe_fee";
+  /**
+   * Sandbox bookkeeping, never served: the automatic payout that paid this
+   * transaction out. Stripe keeps this link internally and exposes it only
+   * through `GET /v1/balance_transactions?payout=`.
+   */
+  _payout?: string | null;
+};
+
+export type StripeEvent = {
+  id: string;
+  object: "event";
+  api_version: string;
+  created: number;
+  type: string;
+  data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
+  livemode: false;
+  pending_webhooks: number;
+  request: { id: string | null; idempotency_key: string | null };
+};
+
+export type StripeStore = {
+  customers: StripeCustomer[];
+  payment_intents: StripePaymentIntent[];
+  charges: StripeCharge[];
+  refunds: StripeRefund[];
+  disputes: StripeDispute[];
+  payouts: StripePayout[];
+  balance_transactions: StripeBalanceTransaction[];
+  events: StripeEvent[];
+};
+
+export type StripeResource = keyof StripeStore;
+
+export const STRIPE_RESOURCES: readonly StripeResource[] = [
+  "customers",
+  "payment_intents",
+  "charges",
+  "refunds",
+  "disputes",
+  "payouts",
+  "balance_transactions",
+  "events",
+];
+
+export const SANDBOX_API_VERSION = "2025-01-27.acacia";
+
+export const emptyStore = (): StripeStore => ({
+  customers: [],
+  payment_intents: [],
+  charges: [],
+  refunds: [],
+  disputes: [],
+  payouts: [],
+  balance_transactions: [],
+  events: [],
+});
+
+const ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** A Stripe-looking id (`ch_3Px…`); pass `random` for deterministic ids. */
+export function stripeId(prefix: string, random: () => number = cryptoRandom): string {
+  let body = "";
+  for (let i = 0; i < 24; i += 1) body += ID_ALPHABET[Math.floor(random() * ID_ALPHABET.length)];
+  return `${prefix}_${body}`;
+}
+
+function cryptoRandom(): number {
+  return randomBytes(4).readUInt32BE(0) / 0x1_0000_0000;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+export function buildCustomer(fields: Partial<StripeCustomer> = {}): StripeCustomer {
+  return {
+    id: stripeId("cus"),
+    object: "customer",
+    created: nowSeconds(),
+    email: null,
+    name: null,
+    description: null,
+    livemode: false,
+    metadata: {},
+    ...fields,
+  };
+}
+
+export function buildPaymentIntent(
+  fields: Partial<StripePaymentIntent> & Pick<StripePaymentIntent, "amount" | "currency">,
+): StripePaymentIntent {
+  const status = fields.status ?? "succeeded";
+  return {
+    id: stripeId("pi"),
+    object: "payment_intent",
+    created: nowSeconds(),
+    amount_received: status === "succeeded" ? fields.amount : 0,
+    amount_capturable: 0,
+    customer: null,
+    status,
+    latest_charge: null,
+    capture_method: "automatic",
+    payment_method_types: ["card"],
+    description: null,
+    last_payment_error: null,
+    livemode: false,
+    metadata: {},
+    ...fields,
+  };
+}
+
+export function buildCharge(
+  fields: Partial<StripeCharge> & Pick<StripeCharge, "amount" | "currency">,
+): StripeCharge {
+  const status = fields.status ?? "succeeded";
+  const succeeded = status === "succeeded";
+  return {
+    id: stripeId("ch"),
+    object: "charge",
+    created: nowSeconds(),
+    amount_captured: succeeded ? fields.amount : 0,
+    amount_refunded: 0,
+    customer: null,
+    payment_intent: null,
+    balance_transaction: null,
+    status,
+    paid: succeeded,
+    captured: succeeded,
+    refunded: false,
+    disputed: false,
+    failure_code: succeeded ? null : "card_declined",
+    failure_message: succeeded ? null : "Your card was declined.",
+    description: null,
+    livemode: false,
+    metadata: {},
+    ...fields,
+  };
+}
+
+export function buildRefund(
+  fields: Partial<StripeRefund> & Pick<StripeRefund, "amount" | "currency" | "charge">,
+): StripeRefund {
+  return {
+    id: stripeId("re"),
+    object: "refund",
+    created: nowSeconds(),
+    payment_intent: null,
+    balance_transaction: null,
+    reason: "requested_by_customer",
+    status: "succeeded",
+    metadata: {},
+    ...fields,
+  };
+}
+
+export function buildDispute(
+  fields: Partial<StripeDispute> & Pick<StripeDispute, "amount" | "currency" | "charge">,
+): StripeDispute {
+  return {
+    id: stripeId("dp"),
+    object: "dispute",
+    created: nowSeconds(),
+    payment_intent: null,
+    balance_transactions: [],
+    reason: "fraudulent",
+    status: "needs_response",
+    is_charge_refundable: false,
+    livemode: false,
+    metadata: {},
+    ...fields,
+  };
+}
+
+export function buildPayout(
+  fields: Partial<StripePayout> & Pick<StripePayout, "amount" | "currency">,
+): StripePayout {
+  const created = fields.created ?? nowSeconds();
+  return {
+    id: stripeId("po"),
+    object: "payout",
+    created,
+    arrival_date: created + 2 * 86_400,
+    automatic: true,
+    balance_transaction: null,
+    status: "paid",
+    method: "standard",
+    type: "bank_account",
+    destination: "ba_sandbox_bank_account",
+    description: "STRIPE PAYOUT",
+    failure_code: null,
+    source_type: "card",
+    statement_descriptor: null,
+    reconciliation_status: "completed",
+    livemode: false,
+    metadata: {},
+    ...fields,
+  };
+}
+
+const REPORTING_CATEGORY: Record<StripeBalanceTransaction["type"], string> = {
+  charge: "charge",
+  refund: "refund",
+  adjustment: "dispute",
+  payout: "payout",
+  stripe_fee: "fee",
+};
+
+/** `net` defaults to `amount - fee`, as Stripe computes it. */
+export function buildBalanceTransaction(
+  fields: Partial<StripeBalanceTransaction> &
+    Pick<StripeBalanceTransaction, "amount" | "currency" | "type"> & { payout?: string | null },
+): StripeBalanceTransaction {
+  const { payout, ...rest } = fields;
+  const created = rest.created ?? nowSeconds();
+  const fee = rest.fee ?? 0;
+  return {
+    id: stripeId("txn"),
+    object: "balance_transaction",
+    created,
+    fee,
+    net: rest.amount - fee,
+    available_on: created,
+    description: null,
+    exchange_rate: null,
+    fee_details:
+      fee === 0
+        ? []
+        : [
+            {
+              amount: fee,
+              currency: rest.currency,
+              description: "Stripe processing fees",
+              type: "stripe_fee",
+              application: null,
+            },
+          ],
+    reporting_category: REPORTING_CATEGORY[rest.type],
+    source: null,
+    status: "available",
+    ...rest,
+    _payout: payout ?? rest._payout ?? null,
+  };
+}
+
+/** An event carries a snapshot of its object, taken when the event happened. */
+export function buildEvent(
+  fields: Partial<Omit<StripeEvent, "data" | "object" | "type">> & {
+    type: string;
+    dataObject: object;
+    previous_attributes?: Record<string, unknown>;
+  },
+): StripeEvent {
+  const { dataObject, previous_attributes, ...rest } = fields;
+  return {
+    id: stripeId("evt"),
+    object: "event",
+    api_version: SANDBOX_API_VERSION,
+    created: nowSeconds(),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    ...rest,
+    data: {
+      object: servedShape(dataObject),
+      ...(previous_attributes ? { previous_attributes } : {}),
+    },
+  };
+}
+
+/** A deep copy without sandbox bookkeeping (fields starting with `_`), as the API serves it. */
+export function servedShape(object: object): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(object, (key, value) => (key.startsWith("_") ? undefined : value)));
+}
