@@ -1,0 +1,53 @@
+/**
+ * SQL expressions that read a payment amount and currency out of a stored
+ * payload, whichever provider shape it has (Stripe `data.object`, Adyen
+ * `amount.value`). Guarded so a non-numeric value yields null instead of an error.
+ */
+export const PAYLOAD_AMOUNT_SQL = `(case when coalesce(payload #>> '{data,object,amount}', payload #>> '{amount,value}') ~ '^-?[0-9]{1,17}$'
+  then coalesce(payload #>> '{data,object,amount}', payload #>> '{amount,value}')::bigint end)`;
+export const PAYLOAD_CURRENCY_SQL = `lower(coalesce(payload #>> '{data,object,currency}', payload #>> '{amount,currency}'))`;
+
+export type MoneyByCurrency = { currency: string; amount: number }[];
+
+/** Sums integer minor units per currency (never mixing currencies). */
+export function sumByCurrency(items: { amount: number | null; currency: string | null }[]): MoneyByCurrency {
+  const totals = new Map<string, number>();
+  for (const item of items) {
+    if (item.amount == null || !item.currency) continue;
+    totals.set(item.currency, (totals.get(item.currency) ?? 0) + item.amount);
+  }
+  return [...totals.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, amount]) => ({ currency, amount }));
+}
+
+const ZERO_DECIMAL = new Set([
+  "bif",
+  "clp",
+  "djf",
+  "gnf",
+  "jpy",
+  "kmf",
+  "krw",
+  "mga",
+  "pyg",
+  "rwf",
+  "ugx",
+  "vnd",
+  "vuv",
+  "xaf",
+  "xof",
+  "xpf",
+]);
+
+/** Minor units → a display string, e.g. 12345 eur → "€123.45". */
+export function formatMoney(amount: number, currency: string): string {
+  const exponent = ZERO_DECIMAL.has(currency.toLowerCase()) ? 0 : 2;
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency: currency.toUpperCase() }).format(
+      amount / 10 ** exponent,
+    );
+  } catch {
+    return `${(amount / 10 ** exponent).toFixed(exponent)} ${currency.toUpperCase()}`;
+  }
+}
