@@ -2,7 +2,7 @@
  * The background services `npm start` runs beside the web server: the worker
  * (unless WORKER=off), and sandbox mode when no provider credentials are set.
  */
-import type { Config } from "../lib/config";
+import { hasProviderCredentials, type Config } from "../lib/config";
 import { ensureUser } from "../lib/runtime/bootstrap";
 
 export type Services = {
@@ -12,8 +12,24 @@ export type Services = {
   stop: () => Promise<void>;
 };
 
-export async function startServices({ config }: { config: Config; dataDir: string }): Promise<Services> {
+export async function startServices({
+  config,
+  dataDir,
+}: {
+  config: Config;
+  dataDir: string;
+}): Promise<Services> {
   const stops: (() => Promise<void>)[] = [];
+  const webEnv: Record<string, string> = {};
+  const afterWeb: (() => Promise<void>)[] = [];
+  // Sandbox first: it sets the STRIPE_* variables everything started after it reads.
+  if (config.SIMULATE ?? !hasProviderCredentials(config)) {
+    const { startSandboxMode } = await import("../lib/sandbox/mode");
+    const sandbox = await startSandboxMode({ dataDir, webPort: config.PORT });
+    Object.assign(webEnv, sandbox.env);
+    afterWeb.push(sandbox.afterWebStarted);
+    stops.push(sandbox.stop);
+  }
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     const created = await ensureUser({
       email: config.ADMIN_EMAIL,
@@ -23,8 +39,10 @@ export async function startServices({ config }: { config: Config; dataDir: strin
     if (created) console.log(`[tally] created admin ${config.ADMIN_EMAIL}`);
   }
   return {
-    webEnv: {},
-    afterWebStarted: async () => {},
+    webEnv,
+    afterWebStarted: async () => {
+      for (const start of afterWeb) await start();
+    },
     stop: async () => {
       for (const stop of stops.reverse()) await stop();
     },

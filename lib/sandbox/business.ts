@@ -361,24 +361,30 @@ function publicCopy(txn: StripeBalanceTransaction): StripeBalanceTransaction {
 }
 
 /**
- * A business run over `[from, to)`: activity spread evenly over each day and
- * an automatic payout at every UTC midnight, like a Stripe account on a
- * daily payout schedule.
+ * A business run over `[from, to)`: activity spread evenly over time and an
+ * automatic payout at every UTC midnight, like a Stripe account on a daily
+ * payout schedule (`payoutIntervalSeconds` compresses the "day" for demos).
  */
 export function generateBusiness({
   from,
   to,
   activityPerDay = 200,
+  payoutIntervalSeconds = 86_400,
   ...options
-}: BusinessOptions & { from: number; to: number; activityPerDay?: number }): SandboxBusiness {
+}: BusinessOptions & {
+  from: number;
+  to: number;
+  activityPerDay?: number;
+  payoutIntervalSeconds?: number;
+}): SandboxBusiness {
   const business = new SandboxBusiness(options);
   const interval = 86_400 / activityPerDay;
-  let nextPayout = Math.floor(from / 86_400) * 86_400 + 86_400;
+  let nextPayout = Math.floor(from / payoutIntervalSeconds) * payoutIntervalSeconds + payoutIntervalSeconds;
   for (let at = from; at < to; at += interval) {
     const second = Math.floor(at);
     while (nextPayout <= second) {
       business.payout(nextPayout);
-      nextPayout += 86_400;
+      nextPayout += payoutIntervalSeconds;
     }
     business.step(second);
   }

@@ -1,6 +1,7 @@
 import { signStripePayload } from "@/lib/providers/stripe/verify";
 import { SandboxBusiness, type BusinessCounts } from "../business";
 import { seededRandom } from "../random";
+import type { StripeEvent } from "../stripe-api/objects";
 import { DeliveryPlanner, NO_FAULTS, type Delivery, type FaultCounts, type FaultRates } from "./planner";
 
 /**
@@ -19,6 +20,8 @@ export type SimulatorOptions = {
   /** The business whose activity is sent (shared with the sandbox API); a new one from `seed` when omitted. */
   business?: SandboxBusiness;
   faults?: Partial<FaultRates>;
+  /** Events that already happened (e.g. a generated history), sent first, faults included. */
+  backlog?: readonly StripeEvent[];
   durationSeconds?: number;
   maxDeliveries?: number;
   concurrency?: number;
@@ -112,8 +115,13 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     duplicate_charges: business.counts.duplicate_charges,
   });
 
+  const backlog = [...(options.backlog ?? [])];
   const nextDelivery = (): Delivery => {
     while (!planner.hasDue()) {
+      if (backlog.length > 0) {
+        planner.plan(backlog.shift()!);
+        continue;
+      }
       const at = now();
       if (at - lastPayout >= payoutInterval) {
         lastPayout = at;
