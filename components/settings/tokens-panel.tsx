@@ -1,0 +1,144 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Field, Select, TextInput } from "@/components/ui/field";
+import { formatTime } from "@/components/ui/format";
+
+const ROLES = ["viewer", "operator", "finance", "admin"];
+type Result<T> = { ok: true; data: T; message?: string } | { ok: false; error: string };
+export type TokenView = {
+  id: number;
+  name: string;
+  prefix: string;
+  role: string;
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
+
+export function TokensPanel({
+  tokens,
+  createAction,
+  revokeAction,
+}: {
+  tokens: TokenView[];
+  createAction: (input: {
+    name: string;
+    role: string;
+  }) => Promise<Result<{ id: number; token: string; role: string }>>;
+  revokeAction: (input: { id: number }) => Promise<Result<undefined>>;
+}) {
+  const [draft, setDraft] = useState({ name: "", role: "viewer" });
+  const [shown, setShown] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  return (
+    <div className="flex flex-col gap-4">
+      {shown && (
+        <Alert tone="success">
+          New token (shown once, copy it now):{" "}
+          <code className="select-all break-all font-mono" data-testid="new-token">
+            {shown}
+          </code>
+        </Alert>
+      )}
+      {error && <Alert tone="error">{error}</Alert>}
+      <div className="overflow-x-auto">
+        <table className="min-w-full text-sm">
+          <caption className="sr-only">API tokens</caption>
+          <thead>
+            <tr className="text-left text-xs uppercase text-zinc-500">
+              {["Name", "Token", "Role", "Created", "Last used", ""].map((heading, index) => (
+                <th key={index} scope="col" className="py-1 pr-3">
+                  {heading}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+            {tokens.length === 0 && (
+              <tr>
+                <td colSpan={6} className="py-3 text-zinc-500">
+                  No tokens yet.
+                </td>
+              </tr>
+            )}
+            {tokens.map((token) => (
+              <tr key={token.id} className={token.revokedAt ? "text-zinc-400 line-through" : undefined}>
+                <td className="py-1.5 pr-3">{token.name}</td>
+                <td className="py-1.5 pr-3 font-mono text-xs">{token.prefix}…</td>
+                <td className="py-1.5 pr-3">{token.role}</td>
+                <td className="py-1.5 pr-3 text-xs">
+                  {formatTime(token.createdAt)} by {token.createdBy}
+                </td>
+                <td className="py-1.5 pr-3 text-xs">{formatTime(token.lastUsedAt)}</td>
+                <td className="py-1.5">
+                  {!token.revokedAt && (
+                    <Button
+                      variant="ghost"
+                      disabled={pending}
+                      onClick={() =>
+                        startTransition(async () => {
+                          const outcome = await revokeAction({ id: token.id });
+                          setError(outcome.ok ? null : outcome.error);
+                        })
+                      }
+                    >
+                      Revoke
+                    </Button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <form
+        aria-label="Create an API token"
+        className="grid grid-cols-1 gap-3 sm:grid-cols-4"
+        onSubmit={(event) => {
+          event.preventDefault();
+          startTransition(async () => {
+            const outcome = await createAction(draft);
+            if (outcome.ok) {
+              setShown(outcome.data.token);
+              setError(null);
+              setDraft({ name: "", role: "viewer" });
+            } else {
+              setError(outcome.error);
+            }
+          });
+        }}
+      >
+        <Field label="Name" htmlFor="new-token-name">
+          <TextInput
+            id="new-token-name"
+            required
+            maxLength={100}
+            value={draft.name}
+            onChange={(event) => setDraft({ ...draft, name: event.target.value })}
+          />
+        </Field>
+        <Field label="Role" htmlFor="new-token-role">
+          <Select
+            id="new-token-role"
+            value={draft.role}
+            onChange={(event) => setDraft({ ...draft, role: event.target.value })}
+          >
+            {ROLES.map((role) => (
+              <option key={role}>{role}</option>
+            ))}
+          </Select>
+        </Field>
+        <div className="flex items-end">
+          <Button type="submit" disabled={pending}>
+            Create token
+          </Button>
+        </div>
+      </form>
+    </div>
+  );
+}
