@@ -12,7 +12,6 @@ import {
 import { resolveRange } from "@/lib/dashboard/range";
 import { useTestDatabase, withSql } from "../helpers/db";
 
-// eslint-disable-next-line react-hooks/rules-of-hooks -- a vitest helper, not a React hook
 const database = useTestDatabase();
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();

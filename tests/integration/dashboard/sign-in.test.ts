@@ -4,7 +4,6 @@ import { systemPrincipal } from "@/lib/auth/principal";
 import { createUser, findActiveUser, updateUser, verifyCredentials } from "@/lib/auth/users";
 import { useTestDatabase, withSql } from "../helpers/db";
 
-// eslint-disable-next-line react-hooks/rules-of-hooks -- a vitest helper, not a React hook
 const database = useTestDatabase();
 const admin = systemPrincipal("test");
 

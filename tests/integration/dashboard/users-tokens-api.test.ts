@@ -6,7 +6,6 @@ import { GET as listEventsRoute } from "@/app/api/v1/events/route";
 import { callRoute } from "../helpers/http";
 import { useTestDatabase, withSql } from "../helpers/db";
 
-// eslint-disable-next-line react-hooks/rules-of-hooks -- a vitest helper, not a React hook
 const database = useTestDatabase();
 const ADMIN = "bootstrap-admin-token-for-tests";
 process.env.API_TOKEN = ADMIN;
