@@ -60,8 +60,9 @@ export async function startSandboxMode({
     STRIPE_SECRET_KEY: apiKey,
     STRIPE_WEBHOOK_SECRET: webhookSecret,
   };
-  // The in-process worker and reconciliation read these through the ordinary configuration.
-  Object.assign(process.env, stripeEnv);
+  // The in-process worker and reconciliation read these through the ordinary configuration;
+  // a new env object also invalidates config()'s cache, which is keyed on its identity.
+  process.env = { ...process.env, ...stripeEnv };
 
   const created = await ensureUser({ email: SANDBOX_DEMO_EMAIL, password: demoPassword, role: "admin" });
   log(

@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as webhook } from "@/app/api/webhooks/[provider]/route";
+import { startSandboxMode, SANDBOX_DEMO_EMAIL } from "@/lib/sandbox/mode";
+import { startSimulator } from "@/lib/sandbox/simulator";
+import { useTestDatabase, withSql } from "../helpers/db";
+
+const database = useTestDatabase();
+const SECRET = "whsec_sandbox_integration_suite";
+
+let server: Server;
+let port: number;
+
+/** The real webhook route behind a real HTTP port, as `next start` would serve it. */
+async function toRequest(incoming: IncomingMessage): Promise<Request> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of incoming) chunks.push(chunk as Buffer);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(incoming.headers))
+    if (typeof value === "string") headers.set(name, value);
+  const hasBody = incoming.method !== "GET" && incoming.method !== "HEAD";
+  return new Request(`http://127.0.0.1${incoming.url}`, {
+    method: incoming.method,
+    headers,
+    body: hasBody ? new Uint8Array(Buffer.concat(chunks)) : undefined,
+  });
+}
+
+beforeAll(async () => {
+  server = createServer((incoming, outgoing) => {
+    void (async () => {
+      const request = await toRequest(incoming);
+      const response = await webhook(request, { params: Promise.resolve({ provider: "stripe" }) });
+      outgoing.writeHead(response.status, {
+        "content-type": response.headers.get("content-type") ?? "application/json",
+      });
+      outgoing.end(Buffer.from(await response.arrayBuffer()));
+    })().catch((error: unknown) => {
+      outgoing.writeHead(500).end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const storedEvents = () =>
+  withSql(database.url, async (sql) => {
+    const rows = await sql<
+      { provider_event_id: string }[]
+    >`select provider_event_id from events where provider = 'stripe'`;
+    return rows.map((row) => row.provider_event_id);
+  });
+
+describe("sandbox webhooks through Tally's own intake", () => {
+  it("are verified and stored once each; forged ones are rejected", async () => {
+    process.env.STRIPE_WEBHOOK_SECRET = SECRET;
+    const simulator = startSimulator({
+      target: `http://127.0.0.1:${port}/api/webhooks/stripe`,
+      secret: SECRET,
+      rate: Infinity,
+      seed: 21,
+      maxDeliveries: 400,
+      concurrency: 4,
+      faults: { duplicate: 0.08, badSignature: 0.04, drop: 0.03, poison: 0.02, outOfOrder: 0.1 },
+    });
+    const stats = await simulator.done;
+    expect(stats.failed).toBe(0);
+    expect(stats.accepted + stats.rejected).toBe(stats.sent);
+    expect(stats.rejected).toBeGreaterThan(0);
+    expect(stats.rejected).toBeLessThanOrEqual(stats.bad_signatures);
+    expect(stats.acknowledged_duplicates).toBeGreaterThan(0);
+
+    const stored = await storedEvents();
+    expect(new Set(stored).size).toBe(stored.length);
+    expect(stored.length).toBe(stats.accepted - stats.acknowledged_duplicates);
+    const listed = new Set(simulator.business.store.events.map((event) => event.id));
+    const unlisted = stored.filter((id) => !listed.has(id));
+    expect(unlisted.length).toBeGreaterThan(0);
+    expect(unlisted.every((id) => id.startsWith("evt_poison_"))).toBe(true);
+  });
+});
+
+describe("sandbox mode", () => {
+  it("serves its business to the Stripe SDK, creates the demo admin and feeds the web process", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "tally-sandbox-mode-"));
+    const saved = { ...process.env };
+    const lines: string[] = [];
+    try {
+      const before = (await storedEvents()).length;
+      const sandbox = await startSandboxMode({ dataDir, webPort: port, log: (line) => lines.push(line) });
+      expect(sandbox.env.TALLY_SANDBOX).toBe("1");
+      expect(sandbox.env.TALLY_DEMO_EMAIL).toBe(SANDBOX_DEMO_EMAIL);
+      expect(process.env.STRIPE_API_BASE).toBe(sandbox.env.STRIPE_API_BASE);
+      expect(process.env.STRIPE_WEBHOOK_SECRET).toBe(sandbox.env.STRIPE_WEBHOOK_SECRET);
+      expect(sandbox.env.STRIPE_WEBHOOK_SECRET).toMatch(/^whsec_/);
+      expect(lines.join("\n")).not.toContain(sandbox.env.TALLY_DEMO_PASSWORD!);
+
+      const api = new URL(sandbox.env.STRIPE_API_BASE!);
+      const stripe = new Stripe(sandbox.env.STRIPE_SECRET_KEY!, {
+        host: api.hostname,
+        port: Number(api.port),
+        protocol: "http",
+      });
+      const charges = await stripe.charges.list({ limit: 100 });
+      expect(charges.data.length).toBeGreaterThan(50);
+      const payouts = await stripe.payouts.list();
+      expect(payouts.data.length).toBeGreaterThan(0);
+
+      const users = await withSql(
+        database.url,
+        (sql) => sql`select role from users where email = ${SANDBOX_DEMO_EMAIL}`,
+      );
+      expect(users.map((user) => user.role)).toEqual(["admin"]);
+
+      await sandbox.afterWebStarted();
+      while ((await storedEvents()).length < before + 50)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      await sandbox.stop();
+      const afterStop = (await storedEvents()).length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await storedEvents()).length).toBe(afterStop);
+      await expect(fetch(`${sandbox.env.STRIPE_API_BASE}/v1/charges`)).rejects.toThrow();
+
+      // The secrets persist under the data directory, so a restart keeps verifying.
+      const again = await startSandboxMode({ dataDir, webPort: port, log: () => {} });
+      expect(again.env.STRIPE_WEBHOOK_SECRET).toBe(sandbox.env.STRIPE_WEBHOOK_SECRET);
+      expect(again.env.TALLY_DEMO_PASSWORD).toBe(sandbox.env.TALLY_DEMO_PASSWORD);
+      await again.stop();
+    } finally {
+      process.env = saved;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
