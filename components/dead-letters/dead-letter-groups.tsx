@@ -214,11 +214,7 @@ export function DeadLetterGroups({
       <ConfirmDialog
         open={confirming != null}
         title={confirming?.kind === "replay" ? "Replay dead letters?" : "Discard dead letters?"}
-        confirmLabel={
-          confirming?.kind === "replay"
-            ? `Replay ${confirming?.count ?? 0} events`
-            : `Discard ${confirming?.count ?? 0} events`
-        }
+        confirmLabel={`${confirming?.kind === "replay" ? "Replay" : "Discard"} ${confirming?.count ?? 0} event${confirming?.count === 1 ? "" : "s"}`}
         confirmVariant={confirming?.kind === "discard" ? "danger" : "primary"}
         pending={pending}
         onConfirm={confirm}
