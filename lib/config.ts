@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /**
@@ -10,6 +11,15 @@ const commaList = z.string().transform((value) =>
     .map((part) => part.trim())
     .filter(Boolean),
 );
+
+function isIpOrCidr(range: string): boolean {
+  const [address = "", prefix, extra] = range.split("/");
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
 
 const flag = z.enum(["0", "1"]).transform((value) => value === "1");
 const positiveInt = z.coerce.number().int().positive();
@@ -36,6 +46,13 @@ const schema = z.object({
   MANGOPAY_CLIENT_ID: z.string().min(1).optional(),
   MANGOPAY_API_KEY: z.string().min(1).optional(),
   MANGOPAY_BASE_URL: z.url().optional(),
+  MANGOPAY_ALLOWED_IPS: commaList
+    .refine((ranges) => ranges.every(isIpOrCidr), "must be IP addresses or CIDR ranges, comma-separated")
+    .optional(),
+  MANGOPAY_WEBHOOK_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,200}$/, "must be 16-200 URL-safe characters (A-Z a-z 0-9 _ -)")
+    .optional(),
   ADYEN_HMAC_KEYS: commaList
     .refine(
       (keys) => keys.every((key) => /^([0-9a-fA-F]{2})+$/.test(key)),
@@ -95,6 +112,7 @@ const SECRET_VARIABLES = new Set([
   "STRIPE_WEBHOOK_SECRET",
   "STRIPE_SECRET_KEY",
   "MANGOPAY_API_KEY",
+  "MANGOPAY_WEBHOOK_TOKEN",
   "ADYEN_HMAC_KEYS",
   "ADYEN_WEBHOOK_PASSWORD",
   "DATABASE_URL",

@@ -1,8 +1,12 @@
+import { adyenProvider } from "./adyen";
+import { mangopayProvider } from "./mangopay";
 import { stripeProvider } from "./stripe";
 import type { ProviderName, WebhookProvider } from "./types";
 
-const providers: Partial<Record<ProviderName, WebhookProvider>> = {
+const providers: Record<ProviderName, WebhookProvider> = {
   stripe: stripeProvider,
+  mangopay: mangopayProvider,
+  adyen: adyenProvider,
 };
 
 export function webhookProvider(name: string): WebhookProvider | undefined {

@@ -33,6 +33,54 @@ export type Verification =
 
 export type IntakeResult = { stored: number; duplicates: number };
 
+/** An object as the provider's own API returns it right now. */
+export type ProviderObject = { id: string; type: string; data: Record<string, unknown> };
+
+/**
+ * The provider's answer about one object. `not_found` is a definite answer
+ * (the provider does not know it); an outage is thrown as ProviderUnavailableError.
+ */
+export type FetchedObject = { found: true; object: ProviderObject } | { found: false };
+
+/** One money-moving record as the provider's books list it, for reconciliation. */
+export type ProviderRecord = {
+  objectId: string;
+  objectType: string;
+  status: string;
+  amount: number;
+  currency: string;
+  created: Date;
+  data: Record<string, unknown>;
+};
+
+export type RecordPage = { records: ProviderRecord[]; nextCursor: string | null };
+
+/** The provider's API could not answer (network, timeout, 5xx, rate limit): retry later. */
+export class ProviderUnavailableError extends Error {
+  constructor(
+    readonly provider: ProviderName,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "ProviderUnavailableError";
+  }
+}
+
+export const isProviderUnavailable = (error: unknown): error is ProviderUnavailableError =>
+  error instanceof ProviderUnavailableError;
+
+/** The provider's API is not configured here (no credentials), so it cannot be asked. */
+export class ProviderNotConfiguredError extends Error {
+  constructor(
+    readonly provider: ProviderName,
+    readonly variables: readonly string[],
+  ) {
+    super(`${provider} API is not configured: set ${variables.join(", ")}`);
+    this.name = "ProviderNotConfiguredError";
+  }
+}
+
 export interface WebhookProvider {
   readonly name: ProviderName;
   /** HTTP methods the provider delivers with; anything else is a 405. */
@@ -41,4 +89,14 @@ export interface WebhookProvider {
   verify(request: WebhookRequest): Verification;
   /** The reply the provider expects once every event is durably stored. */
   acknowledge(result: IntakeResult): Response;
+  /**
+   * Asks the provider's API for one object (`type` is the normalised object type).
+   * Absent when the provider has no read API for its objects (Adyen).
+   */
+  fetchObject?(input: { type: string; id: string }): Promise<FetchedObject>;
+  /**
+   * Lists the provider's money-moving records created in [from, to), one page at a time.
+   * Absent when the provider has no listing API (Adyen's books arrive as REPORT_AVAILABLE files).
+   */
+  listRecords?(input: { from: Date; to: Date; cursor?: string | null }): Promise<RecordPage>;
 }
