@@ -90,13 +90,19 @@ describe("MangoPay source checks", () => {
   });
 
   it("validates the optional settings at start-up", () => {
-    expect(parseConfig({ MANGOPAY_ALLOWED_IPS: "10.0.0.0/8, 2001:db8::/32" }).MANGOPAY_ALLOWED_IPS).toEqual([
-      "10.0.0.0/8",
-      "2001:db8::/32",
-    ]);
-    expect(() => parseConfig({ MANGOPAY_ALLOWED_IPS: "10.0.0.0/33" })).toThrow(/MANGOPAY_ALLOWED_IPS/);
-    expect(() => parseConfig({ MANGOPAY_ALLOWED_IPS: "example.com" })).toThrow(/MANGOPAY_ALLOWED_IPS/);
-    expect(() => parseConfig({ MANGOPAY_WEBHOOK_TOKEN: "short" })).toThrow(/MANGOPAY_WEBHOOK_TOKEN/);
-    expect(() => parseConfig({ MANGOPAY_WEBHOOK_TOKEN: "short" })).not.toThrow(/short/);
+    expect(
+      parseConfig({ MANGOPAY_ALLOWED_IPS: "10.0.0.0/8, 2001:db8::/32" } as NodeJS.ProcessEnv)
+        .MANGOPAY_ALLOWED_IPS,
+    ).toEqual(["10.0.0.0/8", "2001:db8::/32"]);
+    expect(() => parseConfig({ MANGOPAY_ALLOWED_IPS: "10.0.0.0/33" } as NodeJS.ProcessEnv)).toThrow(
+      /MANGOPAY_ALLOWED_IPS/,
+    );
+    expect(() => parseConfig({ MANGOPAY_ALLOWED_IPS: "example.com" } as NodeJS.ProcessEnv)).toThrow(
+      /MANGOPAY_ALLOWED_IPS/,
+    );
+    expect(() => parseConfig({ MANGOPAY_WEBHOOK_TOKEN: "short" } as NodeJS.ProcessEnv)).toThrow(
+      /MANGOPAY_WEBHOOK_TOKEN/,
+    );
+    expect(() => parseConfig({ MANGOPAY_WEBHOOK_TOKEN: "short" } as NodeJS.ProcessEnv)).not.toThrow(/short/);
   });
 });
