@@ -7,6 +7,7 @@ import { hasValidToken, isAllowedSource } from "@/lib/providers/mangopay/source"
 const url = (query: string, path = "/api/webhooks/mangopay") =>
   new URL(`${path}?${query}`, "https://tally.test");
 const empty = Buffer.alloc(0);
+const testEnv = (values: Record<string, string>) => ({ NODE_ENV: "test", ...values }) as NodeJS.ProcessEnv;
 
 describe("MangoPay hook parameters", () => {
   it("reads EventType, RessourceId (sic) and Date from the query", () => {
@@ -91,18 +92,15 @@ describe("MangoPay source checks", () => {
 
   it("validates the optional settings at start-up", () => {
     expect(
-      parseConfig({ MANGOPAY_ALLOWED_IPS: "10.0.0.0/8, 2001:db8::/32" } as NodeJS.ProcessEnv)
-        .MANGOPAY_ALLOWED_IPS,
+      parseConfig(testEnv({ MANGOPAY_ALLOWED_IPS: "10.0.0.0/8, 2001:db8::/32" })).MANGOPAY_ALLOWED_IPS,
     ).toEqual(["10.0.0.0/8", "2001:db8::/32"]);
-    expect(() => parseConfig({ MANGOPAY_ALLOWED_IPS: "10.0.0.0/33" } as NodeJS.ProcessEnv)).toThrow(
+    expect(() => parseConfig(testEnv({ MANGOPAY_ALLOWED_IPS: "10.0.0.0/33" }))).toThrow(
       /MANGOPAY_ALLOWED_IPS/,
     );
-    expect(() => parseConfig({ MANGOPAY_ALLOWED_IPS: "example.com" } as NodeJS.ProcessEnv)).toThrow(
+    expect(() => parseConfig(testEnv({ MANGOPAY_ALLOWED_IPS: "example.com" }))).toThrow(
       /MANGOPAY_ALLOWED_IPS/,
     );
-    expect(() => parseConfig({ MANGOPAY_WEBHOOK_TOKEN: "short" } as NodeJS.ProcessEnv)).toThrow(
-      /MANGOPAY_WEBHOOK_TOKEN/,
-    );
-    expect(() => parseConfig({ MANGOPAY_WEBHOOK_TOKEN: "short" } as NodeJS.ProcessEnv)).not.toThrow(/short/);
+    expect(() => parseConfig(testEnv({ MANGOPAY_WEBHOOK_TOKEN: "short" }))).toThrow(/MANGOPAY_WEBHOOK_TOKEN/);
+    expect(() => parseConfig(testEnv({ MANGOPAY_WEBHOOK_TOKEN: "short" }))).not.toThrow(/short/);
   });
 });
