@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POST as webhook } from "@/app/api/webhooks/[provider]/route";
+import { POST as webhookRoute } from "@/app/api/webhooks/[provider]/route";
 import {
   ADYEN_DOC_ITEM,
   ADYEN_DOC_KEY,
@@ -12,6 +12,10 @@ import {
 import { useTestDatabase, withSql } from "../helpers/db";
 import { callRoute } from "../helpers/http";
 import { setEnv } from "./env";
+
+// The route types its params exactly; callRoute passes a generic record.
+type RouteHandler = Parameters<typeof callRoute>[0];
+const webhook = webhookRoute as RouteHandler;
 
 const database = useTestDatabase();
 

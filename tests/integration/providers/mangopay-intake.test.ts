@@ -1,8 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { GET as webhookGet, POST as webhookPost } from "@/app/api/webhooks/[provider]/route";
+import { GET as getRoute, POST as postRoute } from "@/app/api/webhooks/[provider]/route";
 import { useTestDatabase, withSql } from "../helpers/db";
 import { callRoute } from "../helpers/http";
 import { setEnv } from "./env";
+
+// The route types its params exactly; callRoute passes a generic record.
+type RouteHandler = Parameters<typeof callRoute>[0];
+const webhookGet = getRoute as RouteHandler;
+const webhookPost = postRoute as RouteHandler;
 
 const database = useTestDatabase();
 
