@@ -3,3 +3,4 @@ export * from "./auth";
 export * from "./audit";
 export * from "./jobs";
 export * from "./sign-in";
+export * from "./reconciliation";
