@@ -163,6 +163,17 @@ export class SandboxBusiness {
     return [created, this.event("payout.paid", payout, at, { status: "pending" })];
   }
 
+  /** Forgets everything created before `at`: a long-running sandbox keeps a rolling window, not all history. */
+  prune(before: number) {
+    for (const key of Object.keys(this.store) as (keyof StripeStore)[]) {
+      // In place: the API server holds the same arrays.
+      const list = this.store[key] as { created: number }[];
+      let kept = 0;
+      for (const object of list) if (object.created >= before) list[kept++] = object;
+      list.length = kept;
+    }
+  }
+
   private payment(
     at: number,
     { fails, customer, amount }: { fails: boolean; customer?: string; amount?: number },

@@ -19,8 +19,15 @@ export const SANDBOX_DEMO_EMAIL = "demo@tally.example.com";
 const HISTORY_SECONDS = 30 * 60;
 const HISTORY_ACTIVITY_PER_DAY = 6 * 60 * 24;
 const PAYOUT_INTERVAL_SECONDS = 10 * 60;
-const RATE_PER_SECOND = 25;
-const KICKOFF_DELAY_MS = 40_000;
+/** The history goes out fast, then live traffic settles to a pace a laptop sustains for hours. */
+const BACKLOG_RATE_PER_SECOND = 25;
+const LIVE_RATE_PER_SECOND = 3;
+/** First run once the history has been delivered and processed, then a rolling hour every few minutes. */
+const FIRST_RUN_DELAY_MS = 35_000;
+const RUN_EVERY_MS = 5 * 60_000;
+const RUN_WINDOW_SECONDS = 60 * 60;
+/** The in-memory provider keeps a rolling window so memory stays bounded. */
+const RETAIN_SECONDS = 3 * 60 * 60;
 
 export type SandboxMode = {
   env: Record<string, string>;
@@ -70,7 +77,22 @@ export async function startSandboxMode({
   );
 
   let simulator: Simulator | undefined;
-  let kickoff: NodeJS.Timeout | undefined;
+  let stopping = false;
+  const timers: NodeJS.Timeout[] = [];
+
+  const queueRun = () => {
+    const to = new Date();
+    const from = new Date(Math.max(historyFrom, Math.floor(to.getTime() / 1000) - RUN_WINDOW_SECONDS) * 1000);
+    enqueueSandboxReconciliation({ from, to })
+      .then((queued) =>
+        log(
+          queued
+            ? `sandbox: reconciliation queued for ${from.toISOString()} – ${to.toISOString()}`
+            : "sandbox: reconciliation is not available in this build; no run queued",
+        ),
+      )
+      .catch((error: unknown) => log(`sandbox: could not queue reconciliation: ${(error as Error).message}`));
+  };
 
   return {
     env: {
@@ -83,7 +105,8 @@ export async function startSandboxMode({
       simulator = startSimulator({
         target: `http://127.0.0.1:${webPort}/api/webhooks/stripe`,
         secret: webhookSecret,
-        rate: RATE_PER_SECOND,
+        rate: LIVE_RATE_PER_SECOND,
+        backlogRate: BACKLOG_RATE_PER_SECOND,
         seed,
         business,
         backlog: [...business.store.events],
@@ -91,24 +114,27 @@ export async function startSandboxMode({
         payoutIntervalSeconds: PAYOUT_INTERVAL_SECONDS,
         concurrency: 8,
       });
-      kickoff = setTimeout(() => {
-        const to = new Date();
-        enqueueSandboxReconciliation({ from: new Date(historyFrom * 1000), to })
-          .then((queued) =>
-            log(
-              queued
-                ? `sandbox: reconciliation queued for ${new Date(historyFrom * 1000).toISOString()} – ${to.toISOString()}`
-                : "sandbox: reconciliation is not available in this build; no run queued",
-            ),
-          )
-          .catch((error: unknown) =>
-            log(`sandbox: could not queue reconciliation: ${(error as Error).message}`),
-          );
-      }, KICKOFF_DELAY_MS);
-      kickoff.unref();
+      void simulator.ready.then(() => {
+        if (stopping) return;
+        const first = setTimeout(() => {
+          queueRun();
+          const repeat = setInterval(queueRun, RUN_EVERY_MS);
+          repeat.unref();
+          timers.push(repeat);
+        }, FIRST_RUN_DELAY_MS);
+        first.unref();
+        timers.push(first);
+      });
+      const prune = setInterval(
+        () => business.prune(Math.floor(Date.now() / 1000) - RETAIN_SECONDS),
+        10 * 60_000,
+      );
+      prune.unref();
+      timers.push(prune);
     },
     async stop() {
-      if (kickoff) clearTimeout(kickoff);
+      stopping = true;
+      for (const timer of timers) clearTimeout(timer);
       if (simulator) {
         const stats = await simulator.stop();
         log(

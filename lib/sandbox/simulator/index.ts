@@ -22,6 +22,8 @@ export type SimulatorOptions = {
   faults?: Partial<FaultRates>;
   /** Events that already happened (e.g. a generated history), sent first, faults included. */
   backlog?: readonly StripeEvent[];
+  /** Deliveries per second while the backlog lasts (default: `rate`). */
+  backlogRate?: number;
   durationSeconds?: number;
   maxDeliveries?: number;
   concurrency?: number;
@@ -62,6 +64,8 @@ export type Simulator = {
   business: SandboxBusiness;
   /** When traffic started (after the target answered), in Unix seconds; null before. */
   startedAt(): number | null;
+  /** Resolves once the target answered and traffic began (or the simulator stopped first). */
+  ready: Promise<void>;
   stats(): SimulatorStats;
   /** Resolves when the duration or delivery budget is used up, or after stop(). */
   done: Promise<SimulatorStats>;
@@ -115,11 +119,14 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     duplicate_charges: business.counts.duplicate_charges,
   });
 
-  const backlog = [...(options.backlog ?? [])];
+  const backlog = options.backlog ?? [];
+  let backlogIndex = 0;
+  const currentRate = () =>
+    backlogIndex < backlog.length && options.backlogRate !== undefined ? options.backlogRate : rate;
   const nextDelivery = (): Delivery => {
     while (!planner.hasDue()) {
-      if (backlog.length > 0) {
-        planner.plan(backlog.shift()!);
+      if (backlogIndex < backlog.length) {
+        planner.plan(backlog[backlogIndex++]!);
         continue;
       }
       const at = now();
@@ -168,25 +175,44 @@ export function startSimulator(options: SimulatorOptions): Simulator {
     }
   };
 
+  let markReady = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+
   const run = async (): Promise<SimulatorStats> => {
-    if (options.waitForTarget !== false) await waitUntilAnswering(options.target, () => stopped);
+    if (options.waitForTarget !== false)
+      await waitUntilAnswering(options.target, () => stopped, abort.signal);
+    markReady();
     if (stopped) return stats();
     startedAt = now();
     lastPayout = startedAt;
     const started = performance.now();
+    // Pacing restarts whenever the rate changes (backlog drained), so neither phase borrows from the other.
+    let phaseRate = currentRate();
+    let phaseStarted = started;
+    let phaseSent = 0;
     while (!stopped) {
-      const elapsedMs = performance.now() - started;
-      if (options.durationSeconds !== undefined && elapsedMs >= options.durationSeconds * 1000) break;
+      if (
+        options.durationSeconds !== undefined &&
+        performance.now() - started >= options.durationSeconds * 1000
+      )
+        break;
       if (options.maxDeliveries !== undefined && counts.sent >= options.maxDeliveries) break;
       if (inFlight.size >= concurrency) {
         await Promise.race(inFlight);
         continue;
       }
-      const allowed = Number.isFinite(rate)
-        ? Math.floor((elapsedMs / 1000) * rate) + 1 - counts.sent
+      if (currentRate() !== phaseRate) {
+        phaseRate = currentRate();
+        phaseStarted = performance.now();
+        phaseSent = counts.sent;
+      }
+      const phaseElapsedMs = performance.now() - phaseStarted;
+      const sentInPhase = counts.sent - phaseSent;
+      const allowed = Number.isFinite(phaseRate)
+        ? Math.floor((phaseElapsedMs / 1000) * phaseRate) + 1 - sentInPhase
         : Infinity;
       if (allowed <= 0) {
-        await sleep(Math.max(1, ((counts.sent / rate) * 1000 - elapsedMs) | 0));
+        await sleep(Math.max(1, ((sentInPhase / phaseRate) * 1000 - phaseElapsedMs) | 0));
         continue;
       }
       const sending = deliver(nextDelivery()).finally(() => inFlight.delete(sending));
@@ -201,21 +227,26 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   return {
     business,
     startedAt: () => startedAt,
+    ready,
     stats,
     done,
     stop: async () => {
       stopped = true;
+      markReady();
       abort.abort();
       return done;
     },
   };
 }
 
-async function waitUntilAnswering(target: string, stopped: () => boolean) {
+async function waitUntilAnswering(target: string, stopped: () => boolean, signal: AbortSignal) {
   while (!stopped()) {
     try {
       // Any HTTP answer means the server is up; GET is answered 405 and stores nothing.
-      const response = await fetch(target, { method: "GET", signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(target, {
+        method: "GET",
+        signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]),
+      });
       await response.body?.cancel();
       return;
     } catch {

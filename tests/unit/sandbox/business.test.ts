@@ -127,4 +127,18 @@ describe("generated sandbox business", () => {
       expect(paid).not.toBe(payout.amount);
     }
   });
+
+  it("prunes old history in place, so a server holding the store sees the rolling window", () => {
+    const rolling = generateBusiness({ seed: 3, from: FROM, to: FROM + 2 * DAY, activityPerDay: 100 });
+    const events = rolling.store.events;
+    const cutoff = FROM + DAY;
+    const expected = events.filter((event) => event.created >= cutoff).length;
+    rolling.prune(cutoff);
+    expect(rolling.store.events).toBe(events);
+    expect(events).toHaveLength(expected);
+    expect(expected).toBeGreaterThan(0);
+    for (const list of Object.values(rolling.store)) {
+      expect((list as { created: number }[]).every((object) => object.created >= cutoff)).toBe(true);
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkStripeSignature } from "@/lib/providers/stripe/verify";
+import { generateBusiness } from "@/lib/sandbox/business";
 import { startSimulator } from "@/lib/sandbox/simulator";
 
 const SECRET = "whsec_sandbox_simulator_suite";
@@ -110,5 +111,36 @@ describe("webhook simulator", () => {
     const after = received.length;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(received.length).toBe(after);
+  });
+
+  it("sends a backlog first, in order, before live activity", async () => {
+    received.length = 0;
+    const history = generateBusiness({
+      seed: 8,
+      from: 1_735_689_600,
+      to: 1_735_689_600 + 3600,
+      activityPerDay: 2000,
+    });
+    const backlog = [...history.store.events];
+    const simulator = startSimulator({
+      target,
+      secret: SECRET,
+      rate: Infinity,
+      seed: 8,
+      business: history,
+      backlog,
+      maxDeliveries: backlog.length + 20,
+      concurrency: 1,
+    });
+    await simulator.done;
+    expect(received.slice(0, backlog.length).map((entry) => entry.id)).toEqual(
+      backlog.map((event) => event.id),
+    );
+    expect(
+      received
+        .slice(backlog.length)
+        .every((entry) => entry.verified && !backlog.some((event) => event.id === entry.id)),
+    ).toBe(true);
+    expect(received.length).toBeGreaterThanOrEqual(backlog.length + 20);
   });
 });
