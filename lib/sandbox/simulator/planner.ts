@@ -23,7 +23,7 @@ export type FaultRates = {
   amountDrift: number;
   /** Per refund or dispute event: delivered long after the events around it. */
   late: number;
-  /** Per event: an extra event whose object fails validation (no currency). */
+  /** Per event about money (its object has a currency): an extra copy whose object fails validation (no currency). */
   poison: number;
 };
 
@@ -114,7 +114,7 @@ export class DeliveryPlanner {
   plan(original: StripeEvent) {
     this.counts.events += 1;
     const event = this.withDrift(original);
-    if (this.random.chance(this.faults.poison)) {
+    if ("currency" in event.data.object && this.random.chance(this.faults.poison)) {
       this.counts.poison += 1;
       this.enqueue({ event: this.poisonEvent(event), kind: "poison", attempt: 1 }, this.slot);
     }
