@@ -108,8 +108,21 @@ export async function listExplorerEvents({ query }: { query: ExplorerQuery }) {
 
 export type ExplorerRow = Awaited<ReturnType<typeof listExplorerEvents>>["rows"][number];
 
-/** Values for the filter drop-downs. */
-export async function explorerFacets() {
+// The drop-down values change rarely; scanning a month of events on every page view does not pay.
+const FACETS_TTL_MS = 60_000;
+let facetsCache: { at: number; value: Promise<{ providers: string[]; types: string[] }> } | undefined;
+
+/** Values for the filter drop-downs (providers and types seen in the last 30 days). */
+export function explorerFacets() {
+  if (!facetsCache || Date.now() - facetsCache.at > FACETS_TTL_MS) {
+    const value = loadFacets();
+    facetsCache = { at: Date.now(), value };
+    value.catch(() => (facetsCache = undefined));
+  }
+  return facetsCache.value;
+}
+
+async function loadFacets() {
   const rows = await db.execute<{ provider: string; type: string }>(
     sql`select distinct provider, type from events where received_at >= now() - interval '30 days' order by 1, 2 limit 500`,
   );
