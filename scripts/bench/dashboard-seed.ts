@@ -45,9 +45,9 @@ async function main() {
       from generate_series(1, ${count}::int) g
     ) seeded`;
   await sql`analyze events`;
-  const [{ total }] = await sql<{ total: string }[]>`select count(*) as total from events`;
+  const [row] = await sql<{ total: string }[]>`select count(*) as total from events`;
   console.log(
-    `inserted ${count} events in ${Math.round(performance.now() - started)} ms; events now ${total}`,
+    `inserted ${count} events in ${Math.round(performance.now() - started)} ms; events now ${row?.total}`,
   );
   await sql.end();
 }
