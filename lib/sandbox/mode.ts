@@ -58,7 +58,7 @@ export async function startSandboxMode({
     to: startedAt,
     activityPerDay: HISTORY_ACTIVITY_PER_DAY,
     payoutIntervalSeconds: PAYOUT_INTERVAL_SECONDS,
-    anomalies: { fee: 0.02, payout: 0.25, duplicateCharge: 0.01 },
+    anomalies: { fee: 0.02, payout: 0.4, duplicateCharge: 0.01 },
   });
   const api = await startStripeApiServer({ store: business.store, apiKey });
 

@@ -3,11 +3,11 @@ import type { StripeBalanceTransaction, StripeStore, StripeResource } from "./ob
 /** The list filters Stripe offers on the endpoints Tally reads. */
 
 export class FilterError extends Error {
-  readonly status = 400;
-  readonly code = undefined;
   constructor(
     message: string,
     readonly param: string,
+    readonly status = 400,
+    readonly code: string | undefined = undefined,
   ) {
     super(message);
   }
@@ -47,7 +47,8 @@ export function filterList(resource: StripeResource, store: StripeStore, params:
       const payoutId = field("payout");
       if (payoutId !== null) {
         const payout = store.payouts.find((candidate) => candidate.id === payoutId);
-        if (!payout) throw new FilterError(`No such payout: '${payoutId}'`, "payout");
+        if (!payout)
+          throw new FilterError(`No such payout: '${payoutId}'`, "payout", 404, "resource_missing");
         // Like Stripe, the payout's own (negative) transaction is part of the list.
         list = list.filter((txn) => {
           const transaction = txn as StripeBalanceTransaction;
