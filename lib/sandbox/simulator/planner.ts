@@ -45,7 +45,7 @@ export const SANDBOX_FAULTS: FaultRates = {
   badSignature: 0.005,
   amountDrift: 0.01,
   late: 0.2,
-  poison: 0.003,
+  poison: 0.005,
 };
 
 export type Delivery = {
