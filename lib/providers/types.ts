@@ -100,3 +100,21 @@ export interface WebhookProvider {
    */
   listRecords?(input: { from: Date; to: Date; cursor?: string | null }): Promise<RecordPage>;
 }
+
+/**
+ * What one verified provider fact says about one internal record, in
+ * provider-neutral terms; processing applies it through the records' state
+ * machines. `status` is the provider's own word for the object's state.
+ */
+export type RecordChange = {
+  kind: "payment" | "refund" | "dispute" | "payout" | "report";
+  objectId: string;
+  status: string;
+  amount: number | null;
+  currency: string | null;
+  /** The payment a refund or dispute belongs to. */
+  parentId?: string | null;
+  fee?: number | null;
+  occurredAt: Date | null;
+  details?: Record<string, unknown>;
+};
