@@ -20,7 +20,7 @@ async function servicesWith(env: Record<string, string>) {
       WORKER: "off",
       PORT: "1",
       ...env,
-    } as NodeJS.ProcessEnv);
+    } as unknown as NodeJS.ProcessEnv);
     const services = await startServices({ config, dataDir });
     await services.stop();
     return services.webEnv;
