@@ -15,7 +15,7 @@ export class LoginPage {
   }
 
   error() {
-    return this.page.getByRole("alert");
+    return this.page.locator("#login-error");
   }
 }
 
