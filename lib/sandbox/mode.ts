@@ -1,6 +1,7 @@
 import { persistentSecret } from "@/lib/runtime/data-dir";
 import { ensureUser } from "@/lib/runtime/bootstrap";
 import { generateBusiness } from "./business";
+import { ensureSandboxFeeSchedule } from "./fee-schedule";
 import { enqueueSandboxReconciliation } from "./kickoff";
 import { startSimulator, type Simulator } from "./simulator";
 import { SANDBOX_FAULTS } from "./simulator/planner";
@@ -72,6 +73,7 @@ export async function startSandboxMode({
   process.env = { ...process.env, ...stripeEnv };
 
   const created = await ensureUser({ email: SANDBOX_DEMO_EMAIL, password: demoPassword, role: "admin" });
+  await ensureSandboxFeeSchedule({ currency: business.currency, fee: business.fee });
   log(
     `sandbox mode: Stripe API at ${api.url}; ${created ? "created" : "using"} demo admin ${SANDBOX_DEMO_EMAIL}`,
   );

@@ -120,6 +120,11 @@ describe("sandbox mode", () => {
         (sql) => sql`select role from users where email = ${SANDBOX_DEMO_EMAIL}`,
       );
       expect(users.map((user) => user.role)).toEqual(["admin"]);
+      const schedules = await withSql(
+        database.url,
+        (sql) => sql`select rules, tolerance from fee_schedules where provider = 'stripe'`,
+      );
+      expect(schedules).toEqual([{ rules: [{ currency: "eur", percent: 1.5, fixed: 25 }], tolerance: 1 }]);
 
       await sandbox.afterWebStarted();
       while ((await storedEvents()).length < before + 50)
@@ -130,11 +135,21 @@ describe("sandbox mode", () => {
       expect((await storedEvents()).length).toBe(afterStop);
       await expect(fetch(`${sandbox.env.STRIPE_API_BASE}/v1/charges`)).rejects.toThrow();
 
-      // The secrets persist under the data directory, so a restart keeps verifying.
+      // The secrets persist under the data directory, so a restart keeps verifying;
+      // an operator's own fee schedule is left alone.
+      await withSql(
+        database.url,
+        (sql) => sql`update fee_schedules set tolerance = 7 where provider = 'stripe'`,
+      );
       const again = await startSandboxMode({ dataDir, webPort: port, log: () => {} });
       expect(again.env.STRIPE_WEBHOOK_SECRET).toBe(sandbox.env.STRIPE_WEBHOOK_SECRET);
       expect(again.env.TALLY_DEMO_PASSWORD).toBe(sandbox.env.TALLY_DEMO_PASSWORD);
       await again.stop();
+      const kept = await withSql(
+        database.url,
+        (sql) => sql`select tolerance from fee_schedules where provider = 'stripe'`,
+      );
+      expect(kept).toEqual([{ tolerance: 7 }]);
     } finally {
       process.env = saved;
       rmSync(dataDir, { recursive: true, force: true });
