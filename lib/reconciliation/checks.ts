@@ -1,0 +1,45 @@
+import type { DiscrepancyKind, RunKind } from "@/db/schema";
+
+/** Which discrepancy kinds each run kind checks (and so may auto-resolve). */
+export const KINDS_CHECKED: Record<RunKind, readonly DiscrepancyKind[]> = {
+  transactions: [
+    "missing_internal",
+    "missing_at_provider",
+    "amount_mismatch",
+    "currency_mismatch",
+    "status_mismatch",
+    "refund_mismatch",
+    "dispute_mismatch",
+    "duplicate_charge",
+  ],
+  fees: ["fee_mismatch", "fx_mismatch"],
+  settlement: ["payout_mismatch", "deposit_missing", "deposit_mismatch"],
+  all: [
+    "missing_internal",
+    "missing_at_provider",
+    "amount_mismatch",
+    "currency_mismatch",
+    "status_mismatch",
+    "refund_mismatch",
+    "dispute_mismatch",
+    "duplicate_charge",
+    "fee_mismatch",
+    "fx_mismatch",
+    "payout_mismatch",
+    "deposit_missing",
+    "deposit_mismatch",
+  ],
+};
+
+/** Payment intents that never reached an outcome have produced no money-moving webhook to miss. */
+export const UNSETTLED_INTENT_STATUSES = [
+  "requires_payment_method",
+  "requires_confirmation",
+  "requires_action",
+];
+
+export const DUPLICATE_WINDOW_SECONDS = 10 * 60;
+/** Stripe rounds converted amounts; one minor unit either way is rounding, not a disagreement. */
+export const FX_TOLERANCE = 1;
+/** How far from a payout's arrival date its bank deposit may be booked. */
+export const DEPOSIT_WINDOW_DAYS = 3;

@@ -1,0 +1,58 @@
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { webhookProvider } from "@/lib/providers/registry";
+import { stageRows, type StagedRow } from "../stage";
+
+const STAGED_TYPE: Record<string, string> = {
+  payment: "payment_intent",
+  payin: "payment_intent",
+  charge: "charge",
+  payout: "payout",
+  refund: "refund",
+  dispute: "dispute",
+};
+
+/**
+ * Providers without a Stripe-style ledger (MangoPay) list their money-moving
+ * records through the provider interface; those are staged as payments and
+ * payouts so the same matching applies (no balance transactions, so no fee,
+ * FX or payout-sum checks).
+ */
+export async function pullGeneric({
+  runId,
+  provider,
+  from,
+  to,
+  progress,
+}: {
+  runId: number;
+  provider: string;
+  from: Date;
+  to: Date;
+  progress: (delta: { pages: number; staged: number }) => Promise<void>;
+}) {
+  const source = webhookProvider(provider);
+  if (!source?.listRecords) {
+    throw new AppError(
+      "bad_request",
+      `${provider} has no listing API to reconcile against; import its settlement report instead`,
+    );
+  }
+  let cursor: string | null = null;
+  do {
+    const page = await source.listRecords({ from, to, cursor });
+    const rows: StagedRow[] = page.records.map((record) => ({
+      objectType: STAGED_TYPE[record.objectType] ?? record.objectType,
+      objectId: record.objectId,
+      paymentIntentId:
+        record.objectType === "payin" || record.objectType === "payment" ? record.objectId : null,
+      status: record.status,
+      amount: record.amount,
+      currency: record.currency.toLowerCase(),
+      created: record.created.toISOString(),
+    }));
+    const staged = await stageRows({ runId, rows });
+    await progress({ pages: 1, staged });
+    cursor = page.nextCursor;
+  } while (cursor);
+}

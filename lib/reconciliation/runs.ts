@@ -1,0 +1,133 @@
+import "server-only";
+import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { db } from "@/db";
+import { RUN_KINDS, reconciliationRuns, type ReconciliationRun, type RunKind } from "@/db/schema";
+import { requireRole } from "@/lib/auth/authorize";
+import type { Principal } from "@/lib/auth/principal";
+import { AppError } from "@/lib/errors";
+import { writeAudit } from "@/lib/ops/audit";
+import { PROVIDERS } from "@/lib/providers/types";
+
+export const MAX_RUN_DAYS = 93;
+
+const runInput = z
+  .object({
+    provider: z.enum(PROVIDERS),
+    from: z.coerce.date(),
+    to: z.coerce.date(),
+    kind: z.enum(RUN_KINDS).default("all"),
+    schedule: z.string().max(200).optional(),
+  })
+  .refine((value) => value.from < value.to, { message: "from must be before to", path: ["from"] })
+  .refine((value) => value.to.getTime() - value.from.getTime() <= MAX_RUN_DAYS * 86_400_000, {
+    message: `a run covers at most ${MAX_RUN_DAYS} days`,
+    path: ["to"],
+  });
+
+/** Queues a run for the worker (finance or above); audited in the same transaction. */
+export async function enqueueRun(input: {
+  principal: Principal;
+  provider: string;
+  from: Date | string;
+  to: Date | string;
+  kind?: string;
+  schedule?: string;
+}): Promise<{ id: number }> {
+  const principal = requireRole(input.principal, "finance");
+  const parsed = runInput.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AppError("bad_request", `Invalid run: ${issue.path.join(".")}: ${issue.message}`);
+  }
+  const { provider, from, to, kind, schedule } = parsed.data;
+  return db.transaction(async (tx) => {
+    const [run] = await tx
+      .insert(reconciliationRuns)
+      .values({
+        provider,
+        kind,
+        periodFrom: from,
+        periodTo: to,
+        requestedBy: principal.actor,
+        schedule: schedule ?? null,
+      })
+      .returning({ id: reconciliationRuns.id });
+    await writeAudit(tx, {
+      principal,
+      action: "reconciliation.run.enqueue",
+      target: `reconciliation_run:${run!.id}`,
+      details: { provider, kind, from: from.toISOString(), to: to.toISOString(), schedule },
+    });
+    return { id: run!.id };
+  });
+}
+
+export type RunView = ReturnType<typeof runView>;
+
+export function runView(run: ReconciliationRun) {
+  return {
+    id: run.id,
+    provider: run.provider,
+    kind: run.kind as RunKind,
+    from: run.periodFrom.toISOString(),
+    to: run.periodTo.toISOString(),
+    status: run.status,
+    progress: {
+      phase: run.progress.phase,
+      pages_fetched: run.progress.pagesFetched,
+      records_staged: run.progress.recordsStaged,
+      matched: run.progress.matched,
+      events_recovered: run.progress.eventsRecovered,
+    },
+    counts: run.counts,
+    discrepancies: Object.values(run.counts).reduce((sum, count) => sum + (count ?? 0), 0),
+    requested_by: run.requestedBy,
+    schedule: run.schedule,
+    error: run.error,
+    created_at: run.createdAt.toISOString(),
+    started_at: run.startedAt?.toISOString() ?? null,
+    finished_at: run.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export async function getRun({ id }: { id: number }) {
+  const [run] = await db.select().from(reconciliationRuns).where(eq(reconciliationRuns.id, id));
+  if (!run) throw new AppError("not_found", `No reconciliation run ${id}`);
+  return runView(run);
+}
+
+export async function listRuns({
+  provider,
+  status,
+  limit = 50,
+  before,
+}: {
+  provider?: string;
+  status?: string;
+  limit?: number;
+  before?: number;
+}) {
+  const filters: SQL[] = [];
+  if (provider) filters.push(eq(reconciliationRuns.provider, provider));
+  if (status) filters.push(eq(reconciliationRuns.status, status as ReconciliationRun["status"]));
+  if (before) filters.push(lt(reconciliationRuns.id, before));
+  const rows = await db
+    .select()
+    .from(reconciliationRuns)
+    .where(filters.length ? and(...filters) : undefined)
+    .orderBy(desc(reconciliationRuns.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit).map(runView);
+  return { data: page, nextBefore: rows.length > limit ? page.at(-1)!.id : null };
+}
+
+/** True while a run is queued or running: pages poll until it is not. */
+export async function hasActiveRuns() {
+  const [row] = await db
+    .select({ id: reconciliationRuns.id })
+    .from(reconciliationRuns)
+    .where(or(eq(reconciliationRuns.status, "queued"), eq(reconciliationRuns.status, "running")))
+    .limit(1);
+  return Boolean(row);
+}
