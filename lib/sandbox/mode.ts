@@ -1,8 +1,7 @@
 import { persistentSecret } from "@/lib/runtime/data-dir";
 import { ensureUser } from "@/lib/runtime/bootstrap";
 import { generateBusiness } from "./business";
-import { ensureSandboxFeeSchedule } from "./fee-schedule";
-import { enqueueSandboxReconciliation } from "./kickoff";
+import { enqueueSandboxReconciliation, ensureSandboxFeeSchedule } from "./kickoff";
 import { startSimulator, type Simulator } from "./simulator";
 import { SANDBOX_FAULTS } from "./simulator/planner";
 import { startStripeApiServer } from "./stripe-api/server";
@@ -73,7 +72,9 @@ export async function startSandboxMode({
   process.env = { ...process.env, ...stripeEnv };
 
   const created = await ensureUser({ email: SANDBOX_DEMO_EMAIL, password: demoPassword, role: "admin" });
-  await ensureSandboxFeeSchedule({ currency: business.currency, fee: business.fee });
+  await ensureSandboxFeeSchedule({ currency: business.currency, fee: business.fee }).catch((error: unknown) =>
+    log(`sandbox: could not record the fee schedule: ${(error as Error).message}`),
+  );
   log(
     `sandbox mode: Stripe API at ${api.url}; ${created ? "created" : "using"} demo admin ${SANDBOX_DEMO_EMAIL}`,
   );
@@ -86,13 +87,7 @@ export async function startSandboxMode({
     const to = new Date();
     const from = new Date(Math.max(historyFrom, Math.floor(to.getTime() / 1000) - RUN_WINDOW_SECONDS) * 1000);
     enqueueSandboxReconciliation({ from, to })
-      .then((queued) =>
-        log(
-          queued
-            ? `sandbox: reconciliation queued for ${from.toISOString()} – ${to.toISOString()}`
-            : "sandbox: reconciliation is not available in this build; no run queued",
-        ),
-      )
+      .then(() => log(`sandbox: reconciliation queued for ${from.toISOString()} – ${to.toISOString()}`))
       .catch((error: unknown) => log(`sandbox: could not queue reconciliation: ${(error as Error).message}`));
   };
 

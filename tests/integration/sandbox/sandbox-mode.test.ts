@@ -6,6 +6,7 @@ import path from "node:path";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as webhook } from "@/app/api/webhooks/[provider]/route";
+import { enqueueSandboxReconciliation } from "@/lib/sandbox/kickoff";
 import { startSandboxMode, SANDBOX_DEMO_EMAIL } from "@/lib/sandbox/mode";
 import { startSimulator } from "@/lib/sandbox/simulator";
 import { useTestDatabase, withSql } from "../helpers/db";
@@ -154,5 +155,28 @@ describe("sandbox mode", () => {
       process.env = saved;
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("sandbox kickoff", () => {
+  it("queues a reconciliation run over the period through the reconciliation module", async () => {
+    const from = new Date("2026-01-01T00:00:00Z");
+    const to = new Date("2026-01-01T00:30:00Z");
+    await enqueueSandboxReconciliation({ from, to });
+    const runs = await withSql(
+      database.url,
+      (sql) =>
+        sql`select provider, kind, status, period_from, period_to, requested_by from reconciliation_runs`,
+    );
+    expect(runs).toEqual([
+      {
+        provider: "stripe",
+        kind: "all",
+        status: "queued",
+        period_from: from,
+        period_to: to,
+        requested_by: "system:sandbox",
+      },
+    ]);
   });
 });
