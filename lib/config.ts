@@ -64,6 +64,7 @@ const schema = z.object({
   SIMULATE: flag.optional(),
   WORKER: z.enum(["on", "off"]).default("on"),
   ALERT_WEBHOOK_URL: z.url().optional(),
+  RETENTION_DAYS: positiveInt.default(90),
   PROCESSING_MAX_ATTEMPTS: positiveInt.default(8),
   PROCESSING_BACKOFF_MS: z.coerce.number().int().min(0).default(10_000),
   VERIFY_VIA_API: flag.default(false),

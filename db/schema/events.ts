@@ -65,6 +65,10 @@ export const events = pgTable(
     index("events_processed_at_idx")
       .on(t.processedAt)
       .where(sql`${t.processedAt} is not null`),
+    // Only finished events whose payload retention has not pruned yet: the pruning job's work list.
+    index("events_prunable_idx")
+      .on(t.receivedAt)
+      .where(sql`${t.payloadPrunedAt} is null and ${t.status} in ('processed', 'ignored', 'discarded')`),
     check(
       "events_status_check",
       sql`${t.status} in ('pending','processing','processed','retrying','dead','ignored','discarded')`,

@@ -4,3 +4,4 @@ export * from "./audit";
 export * from "./jobs";
 export * from "./sign-in";
 export * from "./reconciliation";
+export * from "./monitoring";
