@@ -33,7 +33,7 @@ export function LagChart({ points }: { points: LagPoint[] }) {
             type="monotone"
             dataKey="p50"
             stroke="#10b981"
-            dot={false}
+            dot={{ r: 2 }}
             connectNulls
             isAnimationActive={false}
           />
@@ -41,7 +41,7 @@ export function LagChart({ points }: { points: LagPoint[] }) {
             type="monotone"
             dataKey="p95"
             stroke="#f59e0b"
-            dot={false}
+            dot={{ r: 2 }}
             connectNulls
             isAnimationActive={false}
           />
@@ -49,7 +49,7 @@ export function LagChart({ points }: { points: LagPoint[] }) {
             type="monotone"
             dataKey="p99"
             stroke="#ef4444"
-            dot={false}
+            dot={{ r: 2 }}
             connectNulls
             isAnimationActive={false}
           />
