@@ -28,7 +28,7 @@ export async function api<T>(
     data: body === undefined ? undefined : JSON.stringify(body),
   });
   if (response.status() >= 300)
-    throw new Error(`${method} ${path}: ${response.status()} ${await response.text()}`);
+    throw new Error(`${method} ${path}: ${response.status()} ${(await response.text()).slice(0, 200)}`);
   return (await response.json()) as T;
 }
 
