@@ -33,6 +33,8 @@ export function DataTable<Row>({
 }) {
   const { update } = useUrlParams();
   const sorting: SortingState = sort ? [{ id: sort, desc: dir !== "asc" }] : [];
+  // TanStack Table is used as documented; the React Compiler merely skips memoising this component.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({
     data: rows,
     columns,
