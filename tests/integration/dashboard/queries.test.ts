@@ -14,7 +14,9 @@ import { useTestDatabase, withSql } from "../helpers/db";
 
 const database = useTestDatabase();
 
-const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+// One reference time, so lags computed from two timestamps are exact.
+const base = Date.now();
+const minutesAgo = (minutes: number) => new Date(base - minutes * 60_000).toISOString();
 const payment = (id: string, amount: number, currency: string) => ({
   data: { object: { id, amount, currency } },
 });
