@@ -1,5 +1,5 @@
 import "server-only";
-import type { Sql } from "postgres";
+import type { Sql, TransactionSql } from "postgres";
 
 /**
  * Our side of the books, as rows matching can join: one per internal record
@@ -10,7 +10,7 @@ import type { Sql } from "postgres";
  * (a payment's payment intent id), charge_id, status, amount, currency,
  * amount_refunded, disputed, customer, fee, created.
  */
-export function internalRecords(sql: Sql, provider: string) {
+export function internalRecords(sql: Sql | TransactionSql, provider: string) {
   return sql`
     select
       r.kind,
