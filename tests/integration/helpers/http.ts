@@ -1,12 +1,11 @@
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 /** Calls a Next.js route handler the way the framework does, with a real Request. */
-export async function callRoute(
-  handler: Handler,
+export async function callRoute<P extends Record<string, string>>(
+  handler: (request: Request, context: { params: Promise<P> }) => Promise<Response>,
   input: {
     method?: string;
     path: string;
-    params?: Record<string, string>;
+    params?: P;
     headers?: Record<string, string>;
     body?: string | Buffer;
     token?: string;
@@ -20,7 +19,7 @@ export async function callRoute(
     body:
       typeof input.body === "string" || input.body === undefined ? input.body : new Uint8Array(input.body),
   });
-  const response = await handler(request, { params: Promise.resolve(input.params ?? {}) });
+  const response = await handler(request, { params: Promise.resolve(input.params ?? ({} as P)) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
 }
