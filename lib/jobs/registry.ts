@@ -1,7 +1,8 @@
 import "server-only";
+import { monitoringJobs } from "@/lib/monitoring/jobs";
 import type { PeriodicJob } from "./runner";
 
 /** Every periodic job a worker process runs. Each domain adds its jobs here. */
 export function periodicJobs(): PeriodicJob[] {
-  return [];
+  return [...monitoringJobs()];
 }
