@@ -166,7 +166,7 @@ export function buildScenario({ cleanPayments = 140 }: { cleanPayments?: number 
     return { intent, charge, txn };
   };
 
-  const cleanTxns = [];
+  const cleanTxns: ReturnType<typeof buildBalanceTransaction>[] = [];
   for (let i = 0; i < cleanPayments; i += 1) cleanTxns.push(payment().txn);
   // A clean refund and a clean dispute: both sides agree.
   payment({ refunded: 400 });
