@@ -1,0 +1,202 @@
+import "server-only";
+import { Counter, Gauge, Registry } from "prom-client";
+import { rawSql } from "@/db";
+import { ALERT_RULES } from "@/db/schema";
+import { tablesPresent } from "./defensive";
+import { PrecomputedHistogram, negatedBounds, perBucketFromWidthBuckets } from "./precomputed-histogram";
+import { processMetrics } from "./process-metrics";
+
+const LAG_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600];
+const RUN_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600];
+const TERMINAL = new Set(["processed", "dead", "ignored", "discarded"]);
+const BACKLOG = ["pending", "retrying", "processing"];
+
+type BucketRow = { bounds_at_or_above: number; count: number; sum: number };
+
+/** Adds SQL-bucketed rows, grouped by their label columns, to a histogram. */
+function fillHistogram<R extends BucketRow>(
+  histogram: PrecomputedHistogram,
+  buckets: number[],
+  rows: readonly R[],
+  labelsOf: (row: R) => Record<string, string>,
+) {
+  const groups = new Map<string, { labels: Record<string, string>; rows: R[] }>();
+  for (const row of rows) {
+    const labels = labelsOf(row);
+    const key = JSON.stringify(labels);
+    const group = groups.get(key) ?? { labels, rows: [] };
+    group.rows.push(row);
+    groups.set(key, group);
+  }
+  for (const { labels, rows: grouped } of groups.values()) {
+    histogram.add({
+      labels,
+      perBucket: perBucketFromWidthBuckets(
+        buckets,
+        grouped.map((row) => ({
+          bounds_at_or_above: Number(row.bounds_at_or_above),
+          count: Number(row.count),
+        })),
+      ),
+      sum: grouped.reduce((total, row) => total + Number(row.sum), 0),
+    });
+  }
+}
+
+/**
+ * Everything countable is read from the database at scrape time, so any
+ * number of web and worker processes report the same totals. Only the ack
+ * latency histogram is per process (it lives in the request path).
+ */
+export async function renderMetrics(): Promise<{ body: string; contentType: string }> {
+  const sql = rawSql();
+  const registry = new Registry();
+  const [reconPresent, eventGroups, deliveryGroups, lagRows, backlogAge, workers, alerts] = await Promise.all(
+    [
+      tablesPresent(["discrepancies", "reconciliation_runs"]),
+      sql<{ provider: string; type: string; status: string; recovered: boolean; count: string }[]>`
+      select provider, type, status, recovered, count(*) as count from events group by 1, 2, 3, 4`,
+      sql<{ provider: string; outcome: string; reason: string; count: string }[]>`
+      select provider, outcome, reason, sum(count) as count from delivery_counts group by 1, 2, 3`,
+      sql<(BucketRow & { provider: string })[]>`
+      select provider, width_bucket(-lag_s, ${negatedBounds(LAG_BUCKETS)}::float8[]) as bounds_at_or_above,
+        count(*)::float8 as count, sum(lag_s)::float8 as sum
+      from (
+        select provider, greatest(extract(epoch from (processed_at - received_at)), 0)::float8 as lag_s
+        from events where status = 'processed' and processed_at is not null and not recovered
+      ) lags group by 1, 2`,
+      sql<{ age_s: number | null }[]>`
+      select extract(epoch from (now() - min(received_at)))::float8 as age_s
+      from events where status in ('pending', 'retrying', 'processing')`,
+      sql<{ worker_id: string; age_s: number }[]>`
+      select worker_id, extract(epoch from (now() - beat_at))::float8 as age_s
+      from worker_heartbeats where beat_at > now() - interval '1 day'`,
+      sql<{ rule: string; count: number }[]>`
+      select rule, count(*)::int as count from alert_firings where resolved_at is null group by rule`,
+    ],
+  );
+
+  const received = new Counter({
+    name: "tally_webhooks_received_total",
+    help: "Webhook deliveries by provider and outcome: accepted (stored events), duplicate, rejected (with reason), failed (answered 5xx, with status). From the database: correct across processes.",
+    labelNames: ["provider", "outcome", "reason"],
+    registers: [registry],
+  });
+  const processed = new Counter({
+    name: "tally_events_processed_total",
+    help: "Events that reached a final result, by provider, type and result (processed, dead, ignored, discarded).",
+    labelNames: ["provider", "type", "result"],
+    registers: [registry],
+  });
+  const backlog = new Gauge({
+    name: "tally_backlog_events",
+    help: "Events waiting to be processed, by status.",
+    labelNames: ["status"],
+    registers: [registry],
+  });
+  const deadLetters = new Gauge({
+    name: "tally_dead_letters",
+    help: "Events in the dead-letter state, waiting for an operator.",
+    registers: [registry],
+  });
+  for (const status of BACKLOG) backlog.set({ status }, 0);
+  deadLetters.set(0);
+  for (const row of eventGroups) {
+    const count = Number(row.count);
+    if (!row.recovered) received.inc({ provider: row.provider, outcome: "accepted", reason: "" }, count);
+    if (TERMINAL.has(row.status))
+      processed.inc({ provider: row.provider, type: row.type, result: row.status }, count);
+    if (BACKLOG.includes(row.status)) backlog.inc({ status: row.status }, count);
+    if (row.status === "dead") deadLetters.inc(count);
+  }
+  for (const row of deliveryGroups)
+    received.inc({ provider: row.provider, outcome: row.outcome, reason: row.reason }, Number(row.count));
+
+  new Gauge({
+    name: "tally_backlog_oldest_age_seconds",
+    help: "Age of the oldest event waiting to be processed (0 when none).",
+    registers: [registry],
+  }).set(Number(backlogAge[0]?.age_s ?? 0));
+
+  const lag = new PrecomputedHistogram({
+    name: "tally_processing_lag_seconds",
+    help: "Receive-to-processed lag of every processed event, by provider (buckets counted in SQL across processes).",
+    labelNames: ["provider"],
+    buckets: LAG_BUCKETS,
+  });
+  fillHistogram(lag, LAG_BUCKETS, lagRows, (row) => ({ provider: row.provider }));
+  registry.registerMetric(lag);
+
+  const alive = new Gauge({
+    name: "tally_workers_alive",
+    help: "Workers that beat within the last 60 seconds.",
+    registers: [registry],
+  });
+  alive.set(workers.filter((worker) => worker.age_s < 60).length);
+  const beatAge = new Gauge({
+    name: "tally_worker_last_beat_age_seconds",
+    help: "Seconds since each worker's last heartbeat (workers seen in the last day).",
+    labelNames: ["worker_id"],
+    registers: [registry],
+  });
+  for (const worker of workers) beatAge.set({ worker_id: worker.worker_id }, Number(worker.age_s));
+
+  const firing = new Gauge({
+    name: "tally_alerts_firing",
+    help: "Alerts firing now, by rule.",
+    labelNames: ["rule"],
+    registers: [registry],
+  });
+  for (const rule of ALERT_RULES) firing.set({ rule }, 0);
+  for (const row of alerts) firing.set({ rule: row.rule }, row.count);
+
+  await addReconciliationMetrics(registry, reconPresent);
+
+  const perProcess = await processMetrics().registry.metrics();
+  return { body: `${await registry.metrics()}\n${perProcess}`, contentType: registry.contentType };
+}
+
+/** Open discrepancies, amount at risk and run durations, once reconciliation's tables exist. */
+async function addReconciliationMetrics(registry: Registry, present: boolean) {
+  const open = new Gauge({
+    name: "tally_discrepancies_open",
+    help: "Open discrepancies by provider and kind.",
+    labelNames: ["provider", "kind"],
+    registers: [registry],
+  });
+  const atRisk = new Gauge({
+    name: "tally_discrepancies_amount_at_risk_minor",
+    help: "Sum of amount at risk over open discrepancies, in minor units, by provider and currency.",
+    labelNames: ["provider", "currency"],
+    registers: [registry],
+  });
+  const durations = new PrecomputedHistogram({
+    name: "tally_reconciliation_run_duration_seconds",
+    help: "Duration of finished reconciliation runs, by provider and status.",
+    labelNames: ["provider", "status"],
+    buckets: RUN_BUCKETS,
+  });
+  registry.registerMetric(durations);
+  if (!present) return;
+
+  const sql = rawSql();
+  const [discrepancyRows, runRows] = await Promise.all([
+    sql<{ provider: string; kind: string; currency: string | null; count: string; at_risk: string }[]>`
+      select provider, kind, currency, count(*) as count, coalesce(sum(amount_at_risk), 0) as at_risk
+      from discrepancies where status = 'open' group by 1, 2, 3`,
+    sql<(BucketRow & { provider: string; status: string })[]>`
+      select provider, status,
+        width_bucket(-duration_s, ${negatedBounds(RUN_BUCKETS)}::float8[]) as bounds_at_or_above,
+        count(*)::float8 as count, sum(duration_s)::float8 as sum
+      from (
+        select provider, status, greatest(extract(epoch from (finished_at - started_at)), 0)::float8 as duration_s
+        from reconciliation_runs
+        where finished_at is not null and started_at is not null
+      ) runs group by 1, 2, 3`,
+  ]);
+  for (const row of discrepancyRows) {
+    open.inc({ provider: row.provider, kind: row.kind }, Number(row.count));
+    atRisk.inc({ provider: row.provider, currency: (row.currency ?? "").toLowerCase() }, Number(row.at_risk));
+  }
+  fillHistogram(durations, RUN_BUCKETS, runRows, (row) => ({ provider: row.provider, status: row.status }));
+}
