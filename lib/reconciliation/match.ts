@@ -50,9 +50,16 @@ export async function matchRun(sql: Sql, input: MatchInput): Promise<MatchResult
         details jsonb not null default '{}',
         primary key (kind, object_id)
       ) on commit drop`;
-    // Without a schedule fees are not checked, so earlier fee findings are neither seen nor cleared.
+    const [books] = await tx<{ present: boolean }[]>`
+      select to_regclass('records') is not null as present`;
+    // Without a schedule fees are not checked, and without internal books nothing is compared
+    // against them: earlier findings of those kinds are then neither seen nor cleared.
     const checked = new Set(
-      KINDS_CHECKED[input.kind].filter((kind) => kind !== "fee_mismatch" || input.feeSchedule),
+      KINDS_CHECKED[input.kind].filter(
+        (kind) =>
+          (kind !== "fee_mismatch" || input.feeSchedule) &&
+          (books?.present || !NEEDS_INTERNAL_BOOKS.includes(kind)),
+      ),
     );
     if (checked.has("missing_internal")) await findRecovered(tx, input);
     if (checked.has("amount_mismatch")) await findPaymentDifferences(tx, input);
@@ -81,6 +88,16 @@ export async function matchRun(sql: Sql, input: MatchInput): Promise<MatchResult
 }
 
 type Tx = TransactionSql;
+
+const NEEDS_INTERNAL_BOOKS: DiscrepancyKind[] = [
+  "missing_internal",
+  "missing_at_provider",
+  "amount_mismatch",
+  "currency_mismatch",
+  "status_mismatch",
+  "refund_mismatch",
+  "dispute_mismatch",
+];
 
 /** Events the provider listed that never reached us: the objects they touch are missing a webhook. */
 async function findRecovered(tx: Tx, { runId }: MatchInput) {

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { parseAmount, parseDate, parseStatement } from "@/lib/reconciliation/bank/parse";
+
+describe("bank statement amounts", () => {
+  it.each([
+    ["1,234.56", "eur", 123456],
+    ["1.234,56", "eur", 123456],
+    ["12,50", "eur", 1250],
+    ["1,234", "eur", 123400],
+    ["-12.5", "eur", -1250],
+    ["(12.50)", "gbp", -1250],
+    ["€ 12,00", "eur", 1200],
+    ["1500", "jpy", 1500],
+    ["12.345", "kwd", 12345],
+  ])("%s %s → %i minor units", (raw, currency, minor) => {
+    expect(parseAmount(raw, currency)).toBe(minor);
+  });
+
+  it("refuses what is not an amount or has more precision than the currency", () => {
+    expect(parseAmount("abc", "eur")).toBeNull();
+    expect(parseAmount("1.234", "jpy")).toBeNull();
+    expect(parseAmount("", "eur")).toBeNull();
+  });
+});
+
+describe("bank statement dates", () => {
+  it.each([
+    ["2025-01-31", "2025-01-31"],
+    ["2025-01-31T10:00:00Z", "2025-01-31"],
+    ["31/01/2025", "2025-01-31"],
+    ["31.01.2025", "2025-01-31"],
+    ["01/31/2025", "2025-01-31"],
+  ])("%s → %s", (raw, iso) => expect(parseDate(raw)).toBe(iso));
+
+  it("refuses an impossible date", () => expect(parseDate("40/40/2025")).toBeNull());
+});
+
+describe("statement import mapping", () => {
+  it("reads a UK-style export with Paid in / Paid out columns and keeps credits only", () => {
+    const csv = [
+      "Date,Description,Paid out,Paid in,Balance",
+      '02/01/2025,"STRIPE PAYOUT po_123",,"1,050.00","9,000.00"',
+      "03/01/2025,RENT,500.00,,8500.00",
+    ].join("\n");
+    expect(parseStatement({ csv, currency: "gbp" })).toEqual([
+      { bookedOn: "2025-01-02", amount: 105000, currency: "gbp", reference: "STRIPE PAYOUT po_123" },
+    ]);
+  });
+
+  it("reads a German semicolon export with its own headers", () => {
+    const csv = ["Buchungstag;Verwendungszweck;Betrag;Währung", "31.01.2025;po_ABC Stripe;1.234,56;EUR"].join(
+      "\n",
+    );
+    expect(parseStatement({ csv })).toEqual([
+      { bookedOn: "2025-01-31", amount: 123456, currency: "eur", reference: "po_ABC Stripe" },
+    ]);
+  });
+
+  it("takes explicit column names when the header is unusual", () => {
+    const csv = ["When,What,How much", "2025-02-01,po_9,10.00"].join("\n");
+    expect(
+      parseStatement({
+        csv,
+        currency: "eur",
+        columns: { date: "When", amount: "How much", reference: "What" },
+      }),
+    ).toEqual([{ bookedOn: "2025-02-01", amount: 1000, currency: "eur", reference: "po_9" }]);
+  });
+
+  it("says which line is wrong", () => {
+    expect(() => parseStatement({ csv: "Date,Amount\n2025-01-01,1.00", currency: undefined })).toThrow(
+      /Line 2/,
+    );
+    expect(() => parseStatement({ csv: "Foo,Bar\n1,2", currency: "eur" })).toThrow(/date column/);
+  });
+});
