@@ -1,26 +1,75 @@
 import pino from "pino";
+import { scrubCardNumbers } from "./monitoring/card-data";
 
 const holder = globalThis as unknown as { __tallyLog?: pino.Logger };
 
 /**
- * Structured JSON logs. Anything that could carry a secret is redacted at the
- * source: authorization headers, signatures, passwords, tokens.
+ * Everything that could carry a secret or cardholder data, wherever it sits
+ * one or two levels down. Payloads and raw bodies are never logged whole:
+ * they are provider data, and the event id says which one.
  */
-export const log: pino.Logger =
-  holder.__tallyLog ??
-  (holder.__tallyLog = pino({
-    level: process.env.LOG_LEVEL ?? "info",
-    base: { process: process.env.TALLY_PROCESS_NAME ?? "tally" },
-    redact: {
-      paths: [
-        "*.authorization",
-        "*.password",
-        "*.token",
-        "*.secret",
-        "headers.authorization",
-        "headers.cookie",
-        "headers['stripe-signature']",
-      ],
-      censor: "[redacted]",
+const SECRET_KEYS = [
+  "authorization",
+  "cookie",
+  "password",
+  "token",
+  "secret",
+  "apiKey",
+  "api_key",
+  "clientSecret",
+  "client_secret",
+  "hmacKey",
+  "hmacSignature",
+  "signature",
+  "rawBody",
+  "raw_body",
+  "payload",
+  "cvc",
+  "cvv",
+  "card_number",
+  "cardNumber",
+  "pan",
+];
+export const REDACT_PATHS = [
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((key) => `*.${key}`),
+  ...SECRET_KEYS.map((key) => `*.*.${key}`),
+  "headers['stripe-signature']",
+  "headers['x-api-key']",
+  "*.headers['stripe-signature']",
+  "card.number",
+  "*.card.number",
+];
+
+/**
+ * Structured JSON logs. Secrets are redacted by key; card numbers (13–19
+ * digits passing the Luhn check) are masked inside any top-level string too,
+ * since an error message can quote a payload.
+ */
+export function createLogger(destination?: pino.DestinationStream): pino.Logger {
+  return pino(
+    {
+      level: process.env.LOG_LEVEL ?? "info",
+      base: { process: process.env.TALLY_PROCESS_NAME ?? "tally" },
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      formatters: {
+        log: (object) =>
+          Object.fromEntries(
+            Object.entries(object).map(([key, value]) => [
+              key,
+              typeof value === "string" ? scrubCardNumbers(value) : value,
+            ]),
+          ),
+      },
+      hooks: {
+        logMethod(args, method) {
+          const scrubbed = args.map((arg) => (typeof arg === "string" ? scrubCardNumbers(arg) : arg));
+          return method.apply(this, scrubbed as Parameters<typeof method>);
+        },
+      },
     },
-  }));
+    destination,
+  );
+}
+
+export const log: pino.Logger = holder.__tallyLog ?? (holder.__tallyLog = createLogger());

@@ -27,6 +27,11 @@ export class PrecomputedHistogram extends Histogram<string> {
     this.series.push({ labels, cumulative, count: running, sum });
   }
 
+  // prom-client's Registry formats from this when present; same values either way.
+  async getForPromString() {
+    return this.get();
+  }
+
   override async get() {
     const { name, help, buckets } = this.config;
     const values = this.series.flatMap((series) => [
