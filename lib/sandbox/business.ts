@@ -163,10 +163,14 @@ export class SandboxBusiness {
     return [created, this.event("payout.paid", payout, at, { status: "pending" })];
   }
 
-  /** Forgets everything created before `at`: a long-running sandbox keeps a rolling window, not all history. */
-  prune(before: number) {
+  /**
+   * Forgets what was created before the cutoffs, in place (the API server holds
+   * the same arrays): a long-running sandbox keeps a rolling window. Events
+   * (full snapshots) can go sooner than the objects reconciliation reads.
+   */
+  prune({ objectsBefore, eventsBefore = objectsBefore }: { objectsBefore: number; eventsBefore?: number }) {
     for (const key of Object.keys(this.store) as (keyof StripeStore)[]) {
-      // In place: the API server holds the same arrays.
+      const before = key === "events" ? eventsBefore : objectsBefore;
       const list = this.store[key] as { created: number }[];
       let kept = 0;
       for (const object of list) if (object.created >= before) list[kept++] = object;

@@ -1,8 +1,10 @@
+import path from "node:path";
 import { persistentSecret } from "@/lib/runtime/data-dir";
 import { ensureUser } from "@/lib/runtime/bootstrap";
 import { generateBusiness } from "./business";
 import { enqueueSandboxReconciliation, ensureSandboxFeeSchedule } from "./kickoff";
 import { startSimulator, type Simulator } from "./simulator";
+import { loadStore, saveStore } from "./persist";
 import { SANDBOX_FAULTS } from "./simulator/planner";
 import { startStripeApiServer } from "./stripe-api/server";
 
@@ -21,13 +23,19 @@ const HISTORY_ACTIVITY_PER_DAY = 6 * 60 * 24;
 const PAYOUT_INTERVAL_SECONDS = 10 * 60;
 /** The history goes out fast, then live traffic settles to a pace a laptop sustains for hours. */
 const BACKLOG_RATE_PER_SECOND = 25;
-const LIVE_RATE_PER_SECOND = 3;
+const LIVE_RATE_PER_SECOND = 2;
 /** First run once the history has been delivered and processed, then a rolling hour every few minutes. */
 const FIRST_RUN_DELAY_MS = 35_000;
 const RUN_EVERY_MS = 5 * 60_000;
 const RUN_WINDOW_SECONDS = 60 * 60;
-/** The in-memory provider keeps a rolling window so memory stays bounded. */
-const RETAIN_SECONDS = 3 * 60 * 60;
+/**
+ * The provider keeps a rolling window so memory stays bounded: objects long
+ * enough for a daily run over the previous day, events (bulky snapshots)
+ * long enough for the sandbox's own runs to recover missed webhooks.
+ */
+const RETAIN_OBJECTS_SECONDS = 48 * 60 * 60;
+const RETAIN_EVENTS_SECONDS = 2 * 60 * 60;
+const SAVE_EVERY_MS = 10 * 60_000;
 
 export type SandboxMode = {
   env: Record<string, string>;
@@ -52,7 +60,11 @@ export async function startSandboxMode({
   const historyFrom = startedAt - HISTORY_SECONDS;
   // A fresh business each start: its ids must never collide with events an earlier start stored.
   const seed = Date.now() % 2 ** 31;
+  const storeFile = path.join(dataDir, "sandbox-stripe.json");
+  const inherited = loadStore(storeFile);
+  const inheritedEvents = inherited?.events.length ?? 0;
   const business = generateBusiness({
+    store: inherited,
     seed,
     from: historyFrom,
     to: startedAt,
@@ -60,6 +72,16 @@ export async function startSandboxMode({
     payoutIntervalSeconds: PAYOUT_INTERVAL_SECONDS,
     anomalies: { fee: 0.02, payout: 0.4, duplicateCharge: 0.01 },
   });
+  // Only this start's history goes out: an earlier session already delivered its own.
+  const backlog = business.store.events.slice(inheritedEvents);
+  const trim = () => {
+    const now = Math.floor(Date.now() / 1000);
+    business.prune({
+      objectsBefore: now - RETAIN_OBJECTS_SECONDS,
+      eventsBefore: now - RETAIN_EVENTS_SECONDS,
+    });
+  };
+  trim();
   const api = await startStripeApiServer({ store: business.store, apiKey });
 
   const stripeEnv = {
@@ -106,7 +128,7 @@ export async function startSandboxMode({
         backlogRate: BACKLOG_RATE_PER_SECOND,
         seed,
         business,
-        backlog: [...business.store.events],
+        backlog,
         faults: SANDBOX_FAULTS,
         payoutIntervalSeconds: PAYOUT_INTERVAL_SECONDS,
         concurrency: 8,
@@ -122,12 +144,12 @@ export async function startSandboxMode({
         first.unref();
         timers.push(first);
       });
-      const prune = setInterval(
-        () => business.prune(Math.floor(Date.now() / 1000) - RETAIN_SECONDS),
-        10 * 60_000,
-      );
-      prune.unref();
-      timers.push(prune);
+      const keep = setInterval(() => {
+        trim();
+        saveStore(storeFile, business.store);
+      }, SAVE_EVERY_MS);
+      keep.unref();
+      timers.push(keep);
     },
     async stop() {
       stopping = true;
@@ -139,6 +161,7 @@ export async function startSandboxMode({
         );
       }
       await api.stop();
+      saveStore(storeFile, business.store);
     },
   };
 }

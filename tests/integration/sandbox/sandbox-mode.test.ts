@@ -142,8 +142,17 @@ describe("sandbox mode", () => {
         database.url,
         (sql) => sql`update fee_schedules set tolerance = 7 where provider = 'stripe'`,
       );
+      // The provider's books persist too, so earlier sessions' objects stay reconcilable.
       const again = await startSandboxMode({ dataDir, webPort: port, log: () => {} });
       expect(again.env.STRIPE_WEBHOOK_SECRET).toBe(sandbox.env.STRIPE_WEBHOOK_SECRET);
+      const againApi = new URL(again.env.STRIPE_API_BASE!);
+      const againStripe = new Stripe(again.env.STRIPE_SECRET_KEY!, {
+        host: againApi.hostname,
+        port: Number(againApi.port),
+        protocol: "http",
+      });
+      const earlier = charges.data[0]!;
+      expect((await againStripe.charges.retrieve(earlier.id)).amount).toBe(earlier.amount);
       expect(again.env.TALLY_DEMO_PASSWORD).toBe(sandbox.env.TALLY_DEMO_PASSWORD);
       await again.stop();
       const kept = await withSql(

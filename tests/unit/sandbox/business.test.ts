@@ -133,7 +133,10 @@ describe("generated sandbox business", () => {
     const events = rolling.store.events;
     const cutoff = FROM + DAY;
     const expected = events.filter((event) => event.created >= cutoff).length;
-    rolling.prune(cutoff);
+    const objects = rolling.store.charges.length;
+    rolling.prune({ objectsBefore: FROM, eventsBefore: cutoff });
+    expect(rolling.store.charges).toHaveLength(objects);
+    rolling.prune({ objectsBefore: cutoff });
     expect(rolling.store.events).toBe(events);
     expect(events).toHaveLength(expected);
     expect(expected).toBeGreaterThan(0);
