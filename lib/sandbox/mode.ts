@@ -23,7 +23,7 @@ const HISTORY_ACTIVITY_PER_DAY = 6 * 60 * 24;
 const PAYOUT_INTERVAL_SECONDS = 10 * 60;
 /** The history goes out fast, then live traffic settles to a pace a laptop sustains for hours. */
 const BACKLOG_RATE_PER_SECOND = 25;
-const LIVE_RATE_PER_SECOND = 2;
+const LIVE_RATE_PER_SECOND = 1;
 /** First run once the history has been delivered and processed, then a rolling hour every few minutes. */
 const FIRST_RUN_DELAY_MS = 35_000;
 const RUN_EVERY_MS = 5 * 60_000;
@@ -33,7 +33,7 @@ const RUN_WINDOW_SECONDS = 60 * 60;
  * enough for a daily run over the previous day, events (bulky snapshots)
  * long enough for the sandbox's own runs to recover missed webhooks.
  */
-const RETAIN_OBJECTS_SECONDS = 48 * 60 * 60;
+const RETAIN_OBJECTS_SECONDS = 30 * 60 * 60;
 const RETAIN_EVENTS_SECONDS = 2 * 60 * 60;
 const SAVE_EVERY_MS = 10 * 60_000;
 
