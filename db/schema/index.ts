@@ -5,3 +5,4 @@ export * from "./jobs";
 export * from "./sign-in";
 export * from "./reconciliation";
 export * from "./monitoring";
+export * from "./records";
