@@ -90,8 +90,9 @@ const isIdCursor = (value: unknown): value is { id: number } =>
 export async function listDiscrepancies({
   limit = 50,
   cursor,
+  offset = 0,
   ...filters
-}: DiscrepancyFilters & { limit?: number; cursor?: string }) {
+}: DiscrepancyFilters & { limit?: number; cursor?: string; offset?: number }) {
   const where = conditions(filters);
   const after = decodeCursor(cursor, isIdCursor);
   if (after) where.push(lt(discrepancies.id, after.id));
@@ -100,7 +101,8 @@ export async function listDiscrepancies({
     .from(discrepancies)
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(discrepancies.id))
-    .limit(limit + 1);
+    .limit(limit + 1)
+    .offset(offset);
   const page = rows.slice(0, limit);
   return {
     data: page.map(discrepancyView),
