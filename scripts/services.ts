@@ -38,6 +38,13 @@ export async function startServices({
     });
     if (created) console.log(`[tally] created admin ${config.ADMIN_EMAIL}`);
   }
+  if (config.WORKER !== "off") {
+    const { startWorker } = await import("../lib/processing/worker");
+    const worker = await startWorker();
+    console.log(`[tally] worker ${worker.id} running`);
+    // Stopped first (stops run in reverse), before the sandbox and the database go.
+    stops.push(worker.stop);
+  }
   return {
     webEnv,
     afterWebStarted: async () => {

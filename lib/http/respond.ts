@@ -1,3 +1,4 @@
+import { ZodError } from "zod";
 import { AppError, isAppError, isDatabaseUnavailable } from "@/lib/errors";
 import { log } from "@/lib/log";
 
@@ -13,6 +14,11 @@ export function responseForError(error: unknown, context: Record<string, unknown
         ? { allow: String(error.details.allow) }
         : undefined;
     return errorResponse(error.status, error.message, headers);
+  }
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    const path = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+    return errorResponse(400, `Invalid input: ${path}${issue?.message ?? "invalid"}`);
   }
   if (isDatabaseUnavailable(error)) {
     log.warn({ ...context, err: error }, "database unavailable");

@@ -68,7 +68,10 @@ export async function applySnapshot(
  * the snapshots alone, it inherits their order independence. Callers hold the
  * group's lock, so no concurrent change to the group is missed.
  */
-export async function recomputePaymentGroup(tx: Transaction, { provider, paymentId }: { provider: string; paymentId: string }) {
+export async function recomputePaymentGroup(
+  tx: Transaction,
+  { provider, paymentId }: { provider: string; paymentId: string },
+) {
   await tx.execute(sql`
     with totals as (
       select c.object_id,

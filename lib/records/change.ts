@@ -15,6 +15,7 @@ export function snapshotFromChange(provider: string, change: RecordChange): Reco
     parentId: parent,
     fee: change.fee ?? null,
     providerCreatedAt: change.kind === "payment" || change.kind === "payout" ? change.occurredAt : null,
+    occurredAt: change.occurredAt,
     data: change.details ?? {},
   };
 }

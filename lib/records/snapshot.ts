@@ -23,6 +23,8 @@ export type RecordSnapshot = {
   ownAmountRefunded?: number | null;
   ownDisputed?: boolean | null;
   providerCreatedAt?: Date | null;
+  /** When the provider stated this, if it says so itself (else the event's time is used). */
+  occurredAt?: Date | null;
   data: Record<string, unknown>;
 };
 

@@ -8,7 +8,8 @@ const str = (value: unknown): string | null => (typeof value === "string" && val
 const ref = (value: unknown): string | null =>
   str(value) ?? (value && typeof value === "object" ? str((value as { id?: unknown }).id) : null);
 const int = (value: unknown): number | null => (Number.isSafeInteger(value) ? (value as number) : null);
-const seconds = (value: unknown): Date | null => (int(value) === null ? null : new Date((value as number) * 1000));
+const seconds = (value: unknown): Date | null =>
+  int(value) === null ? null : new Date((value as number) * 1000);
 
 const KIND_BY_OBJECT: Record<string, RecordKind> = {
   payment_intent: "payment",
@@ -102,9 +103,13 @@ function snapshotOf(kind: RecordKind, object: StripeObject, deleted: boolean): R
  * The record snapshots a Stripe event states: its own object and, for charges
  * that embed them, their refunds. Objects without a record kind state nothing.
  */
-export function stripeSnapshots(event: { type: string; payload: Record<string, unknown> | null }): RecordSnapshot[] {
+export function stripeSnapshots(event: {
+  type: string;
+  payload: Record<string, unknown> | null;
+}): RecordSnapshot[] {
   const object = (event.payload?.data as { object?: unknown } | undefined)?.object;
-  if (!object || typeof object !== "object") throw new ValidationError(`${event.type}: event has no data.object`);
+  if (!object || typeof object !== "object")
+    throw new ValidationError(`${event.type}: event has no data.object`);
   const stripeObject = object as StripeObject;
   const kind = KIND_BY_OBJECT[String(stripeObject.object)];
   if (!kind) return [];
@@ -113,7 +118,8 @@ export function stripeSnapshots(event: { type: string; payload: Record<string, u
     const embedded = (stripeObject.refunds as { data?: unknown } | undefined)?.data;
     if (Array.isArray(embedded)) {
       for (const refund of embedded) {
-        if (refund && typeof refund === "object") snapshots.push(snapshotOf("refund", refund as StripeObject, false));
+        if (refund && typeof refund === "object")
+          snapshots.push(snapshotOf("refund", refund as StripeObject, false));
       }
     }
   }

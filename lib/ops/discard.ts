@@ -1,0 +1,33 @@
+import "server-only";
+import { and, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import { db } from "@/db";
+import { events } from "@/db/schema";
+import { requireRole } from "@/lib/auth/authorize";
+import type { Principal } from "@/lib/auth/principal";
+import { writeAudit } from "./audit";
+
+const discardSchema = z.object({
+  eventIds: z.array(z.number().int().positive()).min(1).max(10_000),
+  reason: z.string().trim().min(3, "Say why the events are discarded").max(1000),
+});
+
+/** Closes dead letters without replaying them; the reason is kept in the audit log. */
+export async function discardEvents(input: { principal: Principal; eventIds: number[]; reason: string }) {
+  const principal = requireRole(input.principal, "operator");
+  const { eventIds, reason } = discardSchema.parse(input);
+  return db.transaction(async (tx) => {
+    const discarded = await tx
+      .update(events)
+      .set({ status: "discarded" })
+      .where(and(inArray(events.id, eventIds), eq(events.status, "dead")))
+      .returning({ id: events.id });
+    await writeAudit(tx, {
+      principal,
+      action: "event.discard",
+      target: `events:${discarded.length}`,
+      details: { event_ids: discarded.map((row) => row.id), requested: eventIds.length, reason },
+    });
+    return { discarded: discarded.length };
+  });
+}

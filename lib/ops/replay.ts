@@ -1,0 +1,110 @@
+import "server-only";
+import { and, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { db } from "@/db";
+import { events } from "@/db/schema";
+import { requireRole } from "@/lib/auth/authorize";
+import type { Principal } from "@/lib/auth/principal";
+import { AppError } from "@/lib/errors";
+import { EVENTS_CHANNEL } from "@/lib/inbox/store";
+import { writeAudit } from "./audit";
+
+// Events an operator may send back to the queue. Processed ones may be replayed
+// too: their records keep the newest snapshot, so a replay changes nothing.
+const REPLAYABLE = ["dead", "discarded", "retrying", "processed", "ignored"] as const;
+
+const reason = z.string().trim().max(1000).optional();
+
+export const replayFilterSchema = z.union([
+  z.object({
+    status: z.literal("dead"),
+    type: z.string().max(200).optional(),
+    provider: z.string().max(50).optional(),
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+  }),
+  z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000) }),
+]);
+export type ReplayFilter = z.infer<typeof replayFilterSchema>;
+
+function requeue() {
+  return {
+    status: "pending" as const,
+    nextAttemptAt: sql`now()`,
+    attempts: 0,
+    lockedBy: null,
+    lockedUntil: null,
+  };
+}
+
+/** Sends one event back to the queue, whatever its state but in-flight. */
+export async function replayEvent(input: { principal: Principal; eventId: number; reason?: string }) {
+  const principal = requireRole(input.principal, "operator");
+  const { eventId, reason: why } = z.object({ eventId: z.number().int().positive(), reason }).parse(input);
+  return db.transaction(async (tx) => {
+    const [event] = await tx
+      .select({
+        id: events.id,
+        status: events.status,
+        providerEventId: events.providerEventId,
+        type: events.type,
+      })
+      .from(events)
+      .where(eq(events.id, eventId))
+      .for("update");
+    if (!event) throw new AppError("not_found", `Event ${eventId} not found`);
+    if (event.status === "processing" || event.status === "pending")
+      throw new AppError("conflict", `Event ${eventId} is already ${event.status}`);
+    await tx.update(events).set(requeue()).where(eq(events.id, eventId));
+    await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, '')`);
+    await writeAudit(tx, {
+      principal,
+      action: "event.replay",
+      target: `event:${eventId}`,
+      details: {
+        previous_status: event.status,
+        provider_event_id: event.providerEventId,
+        type: event.type,
+        reason: why ?? null,
+      },
+    });
+    return { replayed: 1, previousStatus: event.status };
+  });
+}
+
+/** Sends every event matching the filter (dead letters by default) back to the queue. */
+export async function replayEvents(input: { principal: Principal; filter: ReplayFilter; reason?: string }) {
+  const principal = requireRole(input.principal, "operator");
+  const filter = replayFilterSchema.parse(input.filter);
+  const why = reason.parse(input.reason);
+  const conditions: SQL[] = [];
+  if ("ids" in filter) {
+    conditions.push(inArray(events.id, filter.ids), inArray(events.status, [...REPLAYABLE]));
+  } else {
+    conditions.push(eq(events.status, "dead"));
+    if (filter.type) conditions.push(eq(events.type, filter.type));
+    if (filter.provider) conditions.push(eq(events.provider, filter.provider));
+    if (filter.from) conditions.push(gte(events.receivedAt, filter.from));
+    if (filter.to) conditions.push(lt(events.receivedAt, filter.to));
+  }
+  return db.transaction(async (tx) => {
+    const replayed = await tx
+      .update(events)
+      .set(requeue())
+      .where(and(...conditions))
+      .returning({ id: events.id });
+    if (replayed.length > 0) await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, '')`);
+    await writeAudit(tx, {
+      principal,
+      action: "event.replay_bulk",
+      target: "ids" in filter ? `events:${filter.ids.length}` : "events:dead",
+      details: {
+        filter: "ids" in filter ? { ids: filter.ids.slice(0, 100) } : filter,
+        replayed: replayed.length,
+        event_ids: replayed.slice(0, 100).map((row) => row.id),
+        reason: why ?? null,
+      },
+    });
+    return { replayed: replayed.length };
+  });
+}

@@ -1,0 +1,97 @@
+import "server-only";
+import { rawSql } from "@/db";
+import type { Event } from "@/db/schema";
+
+export const LEASE_MS = 60_000;
+
+type EventRow = {
+  id: string;
+  provider: string;
+  account: string;
+  provider_event_id: string;
+  type: string;
+  object_id: string | null;
+  object_type: string | null;
+  status: Event["status"];
+  attempts: number;
+  provider_created_at: string | null;
+  received_at: string;
+  payload: Record<string, unknown> | null;
+  recovered: boolean;
+};
+
+const date = (value: string | null) => (value ? new Date(value) : null);
+
+function toEvent(row: EventRow): Event {
+  return {
+    id: Number(row.id),
+    provider: row.provider,
+    account: row.account,
+    providerEventId: row.provider_event_id,
+    type: row.type,
+    objectId: row.object_id,
+    objectType: row.object_type,
+    status: row.status,
+    attempts: row.attempts,
+    providerCreatedAt: date(row.provider_created_at),
+    receivedAt: new Date(row.received_at),
+    nextAttemptAt: new Date(),
+    lockedUntil: null,
+    lockedBy: null,
+    processedAt: null,
+    lastError: null,
+    payload: row.payload,
+    rawBody: null,
+    headers: null,
+    livemode: null,
+    recovered: row.recovered,
+    payloadPrunedAt: null,
+  };
+}
+
+/**
+ * Claims up to `limit` due events for this worker and commits the claim:
+ * status `processing`, a lease, and the attempt counted. SKIP LOCKED lets any
+ * number of workers claim side by side without waiting on or sharing rows.
+ */
+export async function claimEvents({
+  workerId,
+  limit,
+}: {
+  workerId: string;
+  limit: number;
+}): Promise<Event[]> {
+  const sql = rawSql();
+  const rows = await sql<EventRow[]>`
+    update events e set
+      status = 'processing',
+      attempts = e.attempts + 1,
+      locked_by = ${workerId},
+      locked_until = now() + make_interval(secs => ${LEASE_MS / 1000})
+    from (
+      select id from events
+      where status in ('pending', 'retrying') and next_attempt_at <= now()
+      order by next_attempt_at, id
+      limit ${limit}
+      for update skip locked
+    ) due
+    where e.id = due.id
+    returning e.id, e.provider, e.account, e.provider_event_id, e.type, e.object_id, e.object_type,
+      e.status, e.attempts, e.provider_created_at, e.received_at, e.payload, e.recovered`;
+  return rows.map(toEvent).sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Returns events whose worker died mid-flight (lease expired) to the queue.
+ * Their half-done transaction was rolled back by PostgreSQL, so nothing of
+ * them was applied.
+ */
+export async function releaseExpiredLeases(): Promise<number> {
+  const sql = rawSql();
+  const rows = await sql`
+    update events set status = 'retrying', next_attempt_at = now(), locked_by = null, locked_until = null
+    where status = 'processing' and locked_until < now()
+    returning id`;
+  if (rows.length > 0) await sql`select pg_notify('tally_events', '')`;
+  return rows.length;
+}

@@ -1,0 +1,159 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { db, type Transaction } from "@/db";
+import type { Event } from "@/db/schema";
+import { config } from "@/lib/config";
+import { log } from "@/lib/log";
+import { applySnapshot, recomputePaymentGroup } from "@/lib/records/apply";
+import { groupIdOf, ValidationError, type RecordSnapshot } from "@/lib/records/snapshot";
+import { retryDelayMs } from "./backoff";
+import { handlerFor } from "./handlers";
+
+export type Outcome = "processed" | "retrying" | "dead" | "lost_lease";
+
+/** The lease moved to another worker (ours expired): this attempt must not commit. */
+class LostLease extends Error {}
+
+const errorText = (error: unknown) =>
+  (error instanceof Error
+    ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`
+    : String(error)
+  ).slice(0, 2000);
+
+async function recordAttempt(
+  tx: Transaction,
+  input: { event: Event; startedAt: Date; outcome: string; error?: string; workerId: string },
+) {
+  const finishedAt = new Date();
+  await tx.execute(sql`
+    insert into event_attempts (event_id, attempt, started_at, finished_at, outcome, error, duration_ms, worker_id)
+    values (${input.event.id}, ${input.event.attempts}, ${input.startedAt.toISOString()}, ${finishedAt.toISOString()},
+      ${input.outcome}, ${input.error ?? null}, ${finishedAt.getTime() - input.startedAt.getTime()}, ${input.workerId})`);
+}
+
+/** Serialises every change to one payment group (or object) across workers, for this transaction. */
+async function lockGroups(
+  tx: Transaction,
+  provider: string,
+  snapshots: RecordSnapshot[],
+  fallback: string | null,
+) {
+  const keys = [...new Set(snapshots.map((s) => `${provider}:${groupIdOf(s)}`))];
+  if (keys.length === 0 && fallback) keys.push(`${provider}:${fallback}`);
+  // Sorted, so two transactions locking the same groups cannot deadlock.
+  for (const key of keys.sort())
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+}
+
+/**
+ * Applies one claimed event in one transaction: the record changes, the
+ * attempt row and the final status commit together or not at all. The status
+ * update is conditioned on our lease, so an event whose lease passed to
+ * another worker is rolled back here instead of being applied twice.
+ */
+export async function processEvent({
+  event,
+  workerId,
+}: {
+  event: Event;
+  workerId: string;
+}): Promise<Outcome> {
+  const startedAt = new Date();
+  const handler = handlerFor(event.provider);
+  let snapshots: RecordSnapshot[];
+  try {
+    if (!handler) throw new ValidationError(`No handler for provider ${event.provider}`);
+    snapshots = await handler(event);
+  } catch (error) {
+    return fail({ event, workerId, startedAt, error });
+  }
+
+  try {
+    await db.transaction(async (tx) => {
+      await lockGroups(tx, event.provider, snapshots, event.objectId);
+      const groups = new Set<string>();
+      for (const snapshot of snapshots) {
+        await applySnapshot(tx, {
+          snapshot,
+          source: {
+            eventId: event.providerEventId,
+            occurredAt: snapshot.occurredAt ?? event.providerCreatedAt,
+          },
+        });
+        groups.add(groupIdOf(snapshot));
+      }
+      for (const paymentId of groups)
+        await recomputePaymentGroup(tx, { provider: event.provider, paymentId });
+      await recordAttempt(tx, { event, startedAt, outcome: "processed", workerId });
+      const updated = await tx.execute(sql`
+        update events set status = 'processed', processed_at = now(), last_error = null,
+          locked_by = null, locked_until = null
+        where id = ${event.id} and status = 'processing' and locked_by = ${workerId}
+        returning id`);
+      if (updated.length !== 1) throw new LostLease();
+    });
+    log.debug(
+      { eventId: event.providerEventId, provider: event.provider, type: event.type },
+      "event processed",
+    );
+    return "processed";
+  } catch (error) {
+    if (error instanceof LostLease) {
+      log.warn({ eventId: event.providerEventId }, "lease lost; another worker owns the event");
+      return "lost_lease";
+    }
+    return fail({ event, workerId, startedAt, error });
+  }
+}
+
+async function fail({
+  event,
+  workerId,
+  startedAt,
+  error,
+}: {
+  event: Event;
+  workerId: string;
+  startedAt: Date;
+  error: unknown;
+}): Promise<Outcome> {
+  const { PROCESSING_MAX_ATTEMPTS, PROCESSING_BACKOFF_MS } = config();
+  const permanent = error instanceof ValidationError;
+  const dead = permanent || event.attempts >= PROCESSING_MAX_ATTEMPTS;
+  const message = errorText(error);
+  const delay = retryDelayMs({ attempt: event.attempts, baseMs: PROCESSING_BACKOFF_MS });
+  await db
+    .transaction(async (tx) => {
+      await recordAttempt(tx, {
+        event,
+        startedAt,
+        outcome: dead ? "dead" : "retrying",
+        error: message,
+        workerId,
+      });
+      const updated = await tx.execute(sql`
+      update events set
+        status = ${dead ? "dead" : "retrying"},
+        last_error = ${message},
+        next_attempt_at = now() + make_interval(secs => ${dead ? 0 : delay / 1000}),
+        locked_by = null, locked_until = null
+      where id = ${event.id} and status = 'processing' and locked_by = ${workerId}
+      returning id`);
+      if (updated.length !== 1) throw new LostLease();
+    })
+    .catch((failure) => {
+      if (!(failure instanceof LostLease)) throw failure;
+    });
+  const level = dead ? "warn" : "info";
+  log[level](
+    {
+      eventId: event.providerEventId,
+      provider: event.provider,
+      type: event.type,
+      attempt: event.attempts,
+      error: message,
+    },
+    dead ? "event dead-lettered" : "event will be retried",
+  );
+  return dead ? "dead" : "retrying";
+}
