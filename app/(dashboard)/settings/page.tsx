@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
+import { FeeScheduleForm } from "@/components/reconciliation/fee-schedule-form";
 import { TokensPanel } from "@/components/settings/tokens-panel";
 import { UsersPanel } from "@/components/settings/users-panel";
 import { Card } from "@/components/ui/card";
@@ -54,7 +55,7 @@ export default async function SettingsPage() {
             ))}
           </ul>
         </Card>
-        {/* RECONCILIATION SETTINGS SLOT: fee schedules (components/reconciliation/**) go here. */}
+        <FeeScheduleForm role={user.role} />
         {isAdmin ? (
           <>
             <Card title="Users">
