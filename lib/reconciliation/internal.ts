@@ -2,13 +2,14 @@ import "server-only";
 import type { Sql, TransactionSql } from "postgres";
 
 /**
- * Our side of the books, as rows matching can join: one per internal record
- * with the provider object id it mirrors. Kept in one place so the matching
- * SQL never depends on how the records module lays its table out.
+ * Our side of the books, as rows matching can join: the payment records
+ * (one per payment intent, its refunded total and dispute flag derived from
+ * the whole payment group by the records module) and payout records. Kept in
+ * one place so matching SQL never depends on the records table's layout.
  *
- * Columns: kind ('payment' | 'refund' | 'dispute' | 'payout' | …), object_id
- * (a payment's payment intent id), charge_id, status, amount, currency,
- * amount_refunded, disputed, customer, fee, created.
+ * Columns: kind ('payment' | 'payout'), object_id (a payment's payment intent
+ * id), charge_id, status, amount, currency, amount_refunded, disputed,
+ * customer, fee, created (the provider's `created`).
  */
 export function internalRecords(sql: Sql | TransactionSql, provider: string) {
   return sql`
@@ -21,9 +22,9 @@ export function internalRecords(sql: Sql | TransactionSql, provider: string) {
       r.currency,
       r.amount_refunded,
       r.disputed,
-      r.customer,
+      r.customer_id as customer,
       r.fee,
       r.provider_created_at as created
     from records r
-    where r.provider = ${provider}`;
+    where r.provider = ${provider} and r.kind in ('payment', 'payout')`;
 }

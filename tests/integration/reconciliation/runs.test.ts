@@ -11,14 +11,7 @@ import { processQueuedRuns } from "@/lib/reconciliation/execute";
 import { startStripeApiServer, type StripeApiServer } from "@/lib/sandbox/stripe-api/server";
 import { useTestDatabase, withSql } from "../helpers/db";
 import { callRoute } from "../helpers/http";
-import {
-  buildScenario,
-  ensureRecordsTable,
-  FEE,
-  insertReceivedEvents,
-  insertRecords,
-  type Scenario,
-} from "./scenario";
+import { buildScenario, FEE, insertReceivedEvents, insertRecords, type Scenario } from "./scenario";
 
 const database = useTestDatabase();
 let server: StripeApiServer;
@@ -70,7 +63,6 @@ beforeAll(async () => {
   scenario = buildScenario();
   server = await startStripeApiServer({ store: scenario.store });
   await withSql(database.url, async (sql) => {
-    await ensureRecordsTable(sql);
     await insertRecords(sql, scenario.records);
     await insertReceivedEvents(sql, scenario.store, scenario.receivedEventIds);
   });

@@ -286,29 +286,17 @@ export function buildScenario({ cleanPayments = 140 }: { cleanPayments?: number 
   };
 }
 
-/**
- * Writes internal records. Until the records module's table exists the
- * test creates a minimal stand-in with the columns matching reads.
- */
+/** Writes internal records as processing would have left them (the records module's table). */
 export async function insertRecords(sql: postgres.Sql, records: InternalRecord[]) {
   for (const record of records) {
     await sql`
-      insert into records (provider, kind, object_id, charge_id, status, amount, currency,
-        amount_refunded, disputed, customer, provider_created_at)
-      values ('stripe', ${record.kind}, ${record.objectId}, ${record.chargeId}, ${record.status},
+      insert into records (provider, kind, object_id, payment_id, charge_id, status, amount, currency,
+        amount_refunded, disputed, customer_id, provider_created_at, order_key)
+      values ('stripe', ${record.kind}, ${record.objectId},
+        ${record.kind === "payment" ? record.objectId : null}, ${record.chargeId}, ${record.status},
         ${record.amount}, ${record.currency}, ${record.amountRefunded}, ${record.disputed},
-        ${record.customer}, to_timestamp(${record.created}))`;
+        ${record.customer}, to_timestamp(${record.created}), 'test')`;
   }
-}
-
-export async function ensureRecordsTable(sql: postgres.Sql) {
-  await sql`
-    create table if not exists records (
-      id bigint generated always as identity primary key,
-      provider text not null, kind text not null, object_id text not null, charge_id text,
-      status text, amount bigint, currency text, amount_refunded bigint, disputed boolean,
-      customer text, fee bigint, provider_created_at timestamptz,
-      unique (provider, object_id))`;
 }
 
 export async function insertReceivedEvents(sql: postgres.Sql, store: StripeStore, eventIds: string[]) {
