@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { NavLinks, type NavItem } from "@/components/layout/nav-links";
+import { AlertBanner } from "@/components/monitoring/alert-banner";
 import { SandboxBadge } from "@/components/layout/sandbox-badge";
 import { UserMenu } from "@/components/layout/user-menu";
 import { requirePageRole } from "@/lib/auth/session";
@@ -39,7 +40,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         </div>
         <UserMenu email={user.email} role={user.role} signOutAction={signOutAction} />
       </header>
-      {/* ALERT BANNER SLOT: firing alerts from the monitoring engineer's components/monitoring/alert-banner.tsx go here. */}
+      <AlertBanner />
       <div className="flex flex-1 flex-col md:flex-row">
         <nav
           aria-label="Main"

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
+import { AlertThresholdsCard } from "@/components/monitoring/alert-thresholds-card";
 import { FeeScheduleForm } from "@/components/reconciliation/fee-schedule-form";
 import { TokensPanel } from "@/components/settings/tokens-panel";
 import { UsersPanel } from "@/components/settings/users-panel";
@@ -56,6 +57,7 @@ export default async function SettingsPage() {
           </ul>
         </Card>
         <FeeScheduleForm role={user.role} />
+        <AlertThresholdsCard canEdit={isAdmin} />
         {isAdmin ? (
           <>
             <Card title="Users">
