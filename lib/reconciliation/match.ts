@@ -163,12 +163,20 @@ async function findPaymentDifferences(tx: Tx, input: MatchInput) {
              else 'payment_intent' end as object_type
       from p full outer join i on i.object_id = p.id
       where p.id is not null or (i.created >= ${from} and i.created < ${to})
+    ),
+    -- Only rows that differ somewhere go on to classification, so the per-kind
+    -- expressions run for the few differences, not for every matched pair.
+    d as (
+      select * from j
+      where j.p_id is null or j.i_id is null
+        or (j.p_amount, j.p_currency, j.p_status) is distinct from (j.i_amount, j.i_currency, j.i_status)
+        or (j.object_type = 'payment_intent' and (j.p_refunded <> j.i_refunded or j.p_disputed <> j.i_disputed))
     )
     select f.kind, j.object_type, coalesce(j.p_id, j.i_id), coalesce(j.p_created, j.i_created),
       f.expected_amount, f.actual_amount, coalesce(j.p_currency, j.i_currency), f.at_risk,
       f.expected, f.actual,
       jsonb_strip_nulls(jsonb_build_object('charge_id', coalesce(j.p_charge_id, j.i_charge_id)))
-    from j
+    from d j
     cross join lateral (values
       ('missing_internal', j.i_id is null
           and (j.object_type = 'payout' or j.p_status <> all(${UNSETTLED_INTENT_STATUSES}) or j.p_charge_id is not null),
