@@ -1,6 +1,7 @@
 import "server-only";
 import { rawSql } from "@/db";
 import type { Event } from "@/db/schema";
+import { config } from "@/lib/config";
 
 export const LEASE_MS = 60_000;
 
@@ -88,10 +89,33 @@ export async function claimEvents({
  */
 export async function releaseExpiredLeases(): Promise<number> {
   const sql = rawSql();
+  // An event whose every attempt died with its worker (it crashes or hangs the
+  // process) would otherwise cycle forever: it becomes a dead letter instead.
+  const { PROCESSING_MAX_ATTEMPTS } = config();
+  const lostError =
+    "Worker lost: its worker stopped before finishing (lease expired); nothing of this attempt was applied";
   const rows = await sql`
-    update events set status = 'retrying', next_attempt_at = now(), locked_by = null, locked_until = null
-    where status = 'processing' and locked_until < now()
-    returning id`;
+    with expired as (
+      select id, locked_by, locked_until from events
+      where status = 'processing' and locked_until < now()
+      for update skip locked
+    ), released as (
+      update events e set
+        status = case when e.attempts >= ${PROCESSING_MAX_ATTEMPTS} then 'dead' else 'retrying' end,
+        last_error = ${lostError},
+        next_attempt_at = now(), locked_by = null, locked_until = null
+      from expired
+      where e.id = expired.id
+      returning e.id, e.attempts, e.status, expired.locked_by, expired.locked_until
+    )
+    -- The attempt that died left no row (its transaction rolled back): record it for the timeline.
+    insert into event_attempts (event_id, attempt, started_at, finished_at, outcome, error, duration_ms, worker_id)
+    select id, attempts, locked_until - make_interval(secs => ${LEASE_MS / 1000}), now(),
+      case when status = 'dead' then 'dead' else 'lost' end, ${lostError},
+      greatest(0, extract(epoch from (now() - (locked_until - make_interval(secs => ${LEASE_MS / 1000})))) * 1000)::int,
+      locked_by
+    from released
+    returning event_id as id`;
   if (rows.length > 0) await sql`select pg_notify('tally_events', '')`;
   return rows.length;
 }

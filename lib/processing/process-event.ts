@@ -38,7 +38,11 @@ async function lockGroups(
   snapshots: RecordSnapshot[],
   fallback: string | null,
 ) {
-  const keys = [...new Set(snapshots.map((s) => `${provider}:${groupIdOf(s)}`))];
+  // The object's own key too: one object's snapshots can name different groups over
+  // its life (an invoice gains its payment intent), and its events must still serialise.
+  const keys = [
+    ...new Set(snapshots.flatMap((s) => [`${provider}:${groupIdOf(s)}`, `${provider}:${s.objectId}`])),
+  ];
   if (keys.length === 0 && fallback) keys.push(`${provider}:${fallback}`);
   // Sorted, so two transactions locking the same groups cannot deadlock.
   for (const key of keys.sort())
