@@ -1,4 +1,3 @@
-
 /** Calls a Next.js route handler the way the framework does, with a real Request. */
 export async function callRoute<P extends Record<string, string>>(
   handler: (request: Request, context: { params: Promise<P> }) => Promise<Response>,
