@@ -57,6 +57,7 @@ export type BusinessCounts = {
 
 export const SANDBOX_FEE: FeeSchedule = { percent: 1.5, fixed: 25 };
 
+const ACCIDENTAL_DUPLICATE_WINDOW = 30 * 60;
 const PRICES = [990, 1490, 1999, 2500, 3900, 4900, 7500, 9900, 12900, 24900];
 
 export class SandboxBusiness {
@@ -184,7 +185,7 @@ export class SandboxBusiness {
   ) {
     const events: StripeEvent[] = [];
     const payer = customer ?? this.customerFor(at, events);
-    const price = amount ?? this.random.pick(PRICES) + (this.random.chance(0.3) ? this.random.int(1, 99) : 0);
+    const price = amount ?? this.distinctPrice(payer, at);
     const intent: StripePaymentIntent = buildPaymentIntent({
       id: this.id("pi"),
       amount: price,
@@ -241,6 +242,22 @@ export class SandboxBusiness {
     events.push(this.event("charge.succeeded", charge, at));
     events.push(this.event("payment_intent.succeeded", intent, at, { status: "requires_payment_method" }));
     return events;
+  }
+
+  /**
+   * A list price, nudged when this customer already paid exactly that in the
+   * last half hour: the only double charges in the books are the planted ones.
+   */
+  private distinctPrice(customer: string, at: number): number {
+    let price = this.random.pick(PRICES) + (this.random.chance(0.3) ? this.random.int(1, 99) : 0);
+    const recent = new Set(
+      this.store.charges
+        .slice(-500)
+        .filter((charge) => charge.customer === customer && charge.created > at - ACCIDENTAL_DUPLICATE_WINDOW)
+        .map((charge) => charge.amount),
+    );
+    while (recent.has(price)) price += this.random.int(1, 99);
+    return price;
   }
 
   private customerFor(at: number, events: StripeEvent[]): string {

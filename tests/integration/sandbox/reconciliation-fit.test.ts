@@ -7,8 +7,9 @@ import { useTestDatabase, withSql } from "../helpers/db";
 
 /**
  * The sandbox's provider-side anomalies, as reconciliation sees them through
- * the Stripe SDK: every planted fee and payout anomaly is found, and nothing
- * else of those kinds (they depend only on the provider's books).
+ * the Stripe SDK: every planted fee, payout and double-charge anomaly is
+ * found, and nothing else of those kinds (they depend only on the
+ * provider's books).
  */
 const database = useTestDatabase();
 const HOUR = 3600;
@@ -25,7 +26,7 @@ beforeAll(async () => {
     to,
     activityPerDay: 2000,
     payoutIntervalSeconds: HOUR,
-    anomalies: { fee: 0.05, payout: 0.5 },
+    anomalies: { fee: 0.05, payout: 0.5, duplicateCharge: 0.02 },
   });
   server = await startStripeApiServer({ store: business.store, apiKey: "sk_test_reconciliation_fit" });
   process.env.STRIPE_API_BASE = server.url;
@@ -38,7 +39,7 @@ afterAll(async () => {
 });
 
 describe("sandbox data through reconciliation", () => {
-  it("finds exactly the planted fee and payout anomalies", async () => {
+  it("finds exactly the planted fee, payout and double-charge anomalies", async () => {
     await ensureSandboxFeeSchedule({ currency: business.currency, fee: business.fee });
     await enqueueSandboxReconciliation({ from: new Date(from * 1000), to: new Date(to * 1000) });
     expect(await processQueuedRuns({ holder: "sandbox-test" })).toBe(1);
@@ -61,5 +62,7 @@ describe("sandbox data through reconciliation", () => {
     expect(count("payout_mismatch")).toBe(wrongPayouts.length);
     expect(count("fee_mismatch")).toBe(business.counts.fee_anomalies);
     expect(business.counts.fee_anomalies).toBeGreaterThan(0);
+    expect(count("duplicate_charge")).toBe(business.counts.duplicate_charges);
+    expect(business.counts.duplicate_charges).toBeGreaterThan(0);
   });
 });
