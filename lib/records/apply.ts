@@ -75,9 +75,15 @@ export async function recomputePaymentGroup(
   await tx.execute(sql`
     with totals as (
       select c.object_id,
-        -- A charge states its own refunded total; refunds we hold may say more
-        -- (a charge.refunded webhook was missed) — the greater is the truth so far.
-        greatest(coalesce(c.own_amount_refunded, 0), (
+        -- A charge states its own refunded total as of its snapshot; refunds we hold may
+        -- say more (a charge.refunded webhook was missed) — the greater is the truth so far.
+        -- A refund that already existed at the charge's snapshot and failed after it was
+        -- counted in that total, and the provider has since taken it back out.
+        greatest(coalesce(c.own_amount_refunded, 0) - (
+          select coalesce(sum(f.amount), 0) from records f
+          where f.provider = c.provider and f.kind = 'refund' and f.charge_id = c.object_id
+            and f.status = 'failed'
+            and f.provider_created_at <= c.last_event_at and f.last_event_at > c.last_event_at), (
           select coalesce(sum(r.amount), 0) from records r
           where r.provider = c.provider and r.kind = 'refund' and r.charge_id = c.object_id
             and r.status in ${COUNTED_REFUND_STATES})) as refunded,
