@@ -83,6 +83,21 @@ export async function claimEvents({
 }
 
 /**
+ * Extends this worker's leases on the given events while it is still working
+ * on them, so a slow batch (a provider API taking its time) is not taken for
+ * a dead worker's and processed twice. Events already finished are untouched.
+ */
+export async function renewLeases({ workerId, ids }: { workerId: string; ids: number[] }): Promise<number> {
+  if (ids.length === 0) return 0;
+  const sql = rawSql();
+  const rows = await sql`
+    update events set locked_until = now() + make_interval(secs => ${LEASE_MS / 1000})
+    where id in ${sql(ids)} and status = 'processing' and locked_by = ${workerId}
+    returning id`;
+  return rows.length;
+}
+
+/**
  * Returns events whose worker died mid-flight (lease expired) to the queue.
  * Their half-done transaction was rolled back by PostgreSQL, so nothing of
  * them was applied.

@@ -6,11 +6,12 @@ import { EVENTS_CHANNEL } from "@/lib/inbox/store";
 import { periodicJobs } from "@/lib/jobs/registry";
 import { startJobs } from "@/lib/jobs/runner";
 import { log } from "@/lib/log";
-import { claimEvents, releaseExpiredLeases } from "./claim";
+import { claimEvents, LEASE_MS, releaseExpiredLeases, renewLeases } from "./claim";
 import { processEvent } from "./process-event";
 
 const HEARTBEAT_MS = 5_000;
 const LEASE_SWEEP_MS = 15_000;
+const MAX_LEASE_RENEWAL_MS = 10 * 60_000;
 
 export type Worker = { id: string; stop: () => Promise<void>; processed: () => number };
 
@@ -89,7 +90,18 @@ export async function startWorker({
             if (outcome === "processed") processed++;
           }
         };
-        await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, lane));
+        // Keep the batch's leases alive while it runs (bounded, so a hung call cannot hold events forever).
+        const claimedAt = Date.now();
+        const ids = batch.map((event) => event.id);
+        const renewal = setInterval(() => {
+          if (Date.now() - claimedAt > MAX_LEASE_RENEWAL_MS) return;
+          void renewLeases({ workerId, ids }).catch((err) => log.warn({ err }, "lease renewal failed"));
+        }, LEASE_MS / 3);
+        try {
+          await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, lane));
+        } finally {
+          clearInterval(renewal);
+        }
       } catch (err) {
         log.error({ err, workerId }, "worker loop error; backing off");
         await sleep(pollMs);

@@ -11,7 +11,6 @@
  * under BENCH_DATA_DIR (default /tmp/tally-bench-drain).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { closeDb, rawSql } from "@/db";
 import { startEmbeddedPostgres } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
@@ -116,12 +115,8 @@ function hash(text: string) {
 function spawnWorker(id: string): ChildProcess {
   return spawn(
     process.execPath,
-    [
-      path.join(process.cwd(), "node_modules/tsx/dist/cli.mjs"),
-      "--conditions=react-server",
-      import.meta.filename,
-      WORKER_FLAG,
-    ],
+    // tsx as a loader: the worker is this child process itself, not a grandchild.
+    ["--import", "tsx", "--conditions=react-server", import.meta.filename, WORKER_FLAG],
     { env: { ...process.env, WORKER_ID: id, LOG_LEVEL: "warn" }, stdio: ["ignore", "inherit", "inherit"] },
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rawSql } from "@/db";
-import { claimEvents, releaseExpiredLeases } from "@/lib/processing/claim";
+import { claimEvents, releaseExpiredLeases, renewLeases } from "@/lib/processing/claim";
 import { processEvent } from "@/lib/processing/process-event";
 import { stripeEvent } from "../../fixtures/stripe";
 import { useTestDatabase, withSql } from "../helpers/db";
@@ -86,6 +86,30 @@ describe("expired leases", () => {
     const [event] = await claimEvents({ workerId: "alive", limit: 100 });
     expect(await releaseExpiredLeases()).toBe(0);
     expect(await processEvent({ event: event!, workerId: "alive" })).toBe("processed");
+  });
+});
+
+describe("lease renewal", () => {
+  it("extends only the renewing worker's unfinished events, so a slow batch is not swept", async () => {
+    await ingest([chargeEvent("ch_slow1"), chargeEvent("ch_slow2"), chargeEvent("ch_other")]);
+    const mine = await claimEvents({ workerId: "slow", limit: 2 });
+    const theirs = await claimEvents({ workerId: "other", limit: 10 });
+    expect(mine).toHaveLength(2);
+    expect(theirs).toHaveLength(1);
+    // The batch has run long: its leases are about to run out. The first event is finished.
+    await rawSql()`update events set locked_until = now() + interval '1 second' where locked_by in ('slow', 'other')`;
+    expect(await processEvent({ event: mine[0]!, workerId: "slow" })).toBe("processed");
+
+    const ids = [...mine, ...theirs].map((event) => event.id);
+    expect(await renewLeases({ workerId: "slow", ids })).toBe(1);
+    const rows = await rawSql()<{ locked_by: string; left_s: number }[]>`
+      select locked_by, extract(epoch from (locked_until - now()))::int as left_s from events
+      where id in ${rawSql()(ids)} and status = 'processing' order by locked_by`;
+    expect(rows.map((row) => row.locked_by)).toEqual(["other", "slow"]);
+    expect(rows[0]!.left_s).toBeLessThanOrEqual(1);
+    expect(rows[1]!.left_s).toBeGreaterThan(50);
+    expect(await processEvent({ event: mine[1]!, workerId: "slow" })).toBe("processed");
+    expect(await processEvent({ event: theirs[0]!, workerId: "other" })).toBe("processed");
   });
 });
 

@@ -56,11 +56,9 @@ async function statusCounts(marker: string) {
 function spawnWorker(workerId: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [
-      path.join(root, "node_modules/tsx/dist/cli.mjs"),
-      "--conditions=react-server",
-      path.join(import.meta.dirname, "worker-child.ts"),
-    ],
+    // tsx as a loader, not its CLI: the CLI runs the script in a grandchild, which a
+    // SIGKILL of the child would leave running (the "killed" worker would keep working).
+    ["--import", "tsx", "--conditions=react-server", path.join(import.meta.dirname, "worker-child.ts")],
     {
       cwd: root,
       env: { ...process.env, DATABASE_URL: database.url, WORKER_ID: workerId, BATCH_SIZE: "50" },
@@ -113,6 +111,7 @@ describe("workers", () => {
     await new Promise((resolve) => victim.once("exit", resolve));
 
     const sql = rawSql();
+    const [killed] = await sql<{ at: string }[]>`select now()::text as at`;
     // Its in-flight claims still hold leases; expire them as time would.
     await sql`update events set locked_until = now() - interval '1 second'
       where status = 'processing' and locked_by = 'victim'`;
@@ -136,6 +135,12 @@ describe("workers", () => {
       select count(*)::int as n from event_attempts a join events e on e.id = a.event_id
       where e.provider_event_id like 'evt_kill_%' and a.outcome = 'processed'`;
     expect(all!.n).toBe(1500);
+    // The victim really died: none of its work committed after the kill (the sweep's
+    // "lost" rows for its abandoned claims carry its id but are written by the survivor).
+    const [afterKill] = await sql<{ n: number }[]>`
+      select count(*)::int as n from event_attempts
+      where worker_id = 'victim' and outcome <> 'lost' and finished_at > ${killed!.at}::timestamptz`;
+    expect(afterKill!.n).toBe(0);
   });
 });
 
