@@ -6,7 +6,7 @@ import { PAYLOAD_AMOUNT_SQL, PAYLOAD_CURRENCY_SQL, sumByCurrency, type MoneyByCu
  * Errors differ only in ids and numbers from one event to the next; the
  * fingerprint masks those so the same failure groups together.
  */
-const NORMALISED_ERROR_SQL = `regexp_replace(regexp_replace(coalesce(last_error, '(no error recorded)'), '\\m[a-z]{2,6}_[A-Za-z0-9]+', '<id>', 'g'), '[0-9]+', 'N', 'g')`;
+const NORMALISED_ERROR_SQL = `regexp_replace(regexp_replace(coalesce(last_error, '(no error recorded)'), '\\m[a-z]{2,6}_[A-Za-z0-9_]+', '<id>', 'g'), '[0-9]+', 'N', 'g')`;
 
 export type DeadLetter = {
   id: number;
