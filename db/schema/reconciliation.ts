@@ -163,10 +163,7 @@ export const discrepancies = pgTable(
     index("discrepancies_status_idx").on(t.status, t.lastSeenAt),
     index("discrepancies_object_idx").on(t.provider, t.objectId),
     index("discrepancies_scope_idx").on(t.provider, t.objectCreatedAt),
-    check(
-      "discrepancies_status_check",
-      sql`${t.status} in ('open','resolved','ignored','auto_resolved')`,
-    ),
+    check("discrepancies_status_check", sql`${t.status} in ('open','resolved','ignored','auto_resolved')`),
   ],
 );
 export type Discrepancy = typeof discrepancies.$inferSelect;
