@@ -115,6 +115,9 @@ export type RecordChange = {
   /** The payment a refund or dispute belongs to. */
   parentId?: string | null;
   fee?: number | null;
+  /** When the provider says the object itself was created; only facts that know it state it. */
+  createdAt?: Date | null;
+  /** When the provider stated this fact: it orders the facts about one object. */
   occurredAt: Date | null;
   details?: Record<string, unknown>;
 };

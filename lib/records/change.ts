@@ -14,7 +14,10 @@ export function snapshotFromChange(provider: string, change: RecordChange): Reco
     paymentId: change.kind === "payment" ? change.objectId : (parent ?? change.objectId),
     parentId: parent,
     fee: change.fee ?? null,
-    providerCreatedAt: change.kind === "payment" || change.kind === "payout" ? change.occurredAt : null,
+    // Only the fact that knows the creation time states it (Adyen's AUTHORISATION, not its
+    // CAPTURE; MangoPay's CreationDate, not the time the API was asked): reconciliation
+    // selects records by it, so a later fact must never move it.
+    providerCreatedAt: change.createdAt ?? null,
     occurredAt: change.occurredAt,
     data: change.details ?? {},
   };

@@ -24,18 +24,21 @@ export const LIFECYCLES: Partial<Record<RecordKind, Lifecycle>> = {
       requires_capture: 4,
       succeeded: 5,
       canceled: 5,
-      // Adyen
+      // Adyen: the last fact about the PSP reference, in Adyen's lifecycle. A refusal is not
+      // final (a later AUTHORISATION for the same reference may succeed); a capture or
+      // cancellation is, whatever arrives after it — except CAPTURE_FAILED, which Adyen
+      // sends only after a CAPTURE the scheme later rejected (and a fresh capture after it).
       refused: 0,
       authorised: 1,
-      capture_failed: 2,
       captured: 3,
       cancelled: 3,
-      // MangoPay pay-ins
+      capture_failed: 4,
+      // MangoPay pay-ins: CREATED, then SUCCEEDED or FAILED for good
       CREATED: 0,
       FAILED: 2,
       SUCCEEDED: 2,
     },
-    ["succeeded", "canceled", "captured", "cancelled", "FAILED", "SUCCEEDED"],
+    ["succeeded", "canceled", "captured", "cancelled", "capture_failed", "FAILED", "SUCCEEDED"],
   ),
   charge: lifecycle({ pending: 0, failed: 1, succeeded: 1 }, ["failed", "succeeded"]),
   refund: lifecycle(
@@ -45,15 +48,17 @@ export const LIFECYCLES: Partial<Record<RecordKind, Lifecycle>> = {
       succeeded: 2,
       failed: 3,
       canceled: 3,
+      // Adyen: REFUND (success "false" → refused), then possibly REFUND_FAILED or REFUNDED_REVERSED
       refused: 1,
       refunded: 2,
       refund_failed: 3,
       refunded_reversed: 3,
+      // MangoPay: CREATED, then SUCCEEDED or FAILED for good
       CREATED: 0,
       SUCCEEDED: 1,
       FAILED: 2,
     },
-    ["failed", "canceled", "refund_failed", "refunded_reversed", "FAILED"],
+    ["failed", "canceled", "refund_failed", "refunded_reversed", "FAILED", "SUCCEEDED"],
   ),
   dispute: lifecycle(
     {
@@ -64,8 +69,30 @@ export const LIFECYCLES: Partial<Record<RecordKind, Lifecycle>> = {
       warning_closed: 3,
       won: 3,
       lost: 3,
+      // Adyen's disputeStatus, as sent. None is final: a CHARGEBACK_REVERSED ("Won") can be
+      // followed by a SECOND_CHARGEBACK ("Lost"), so the latest event decides; ranks only
+      // break ties within one second. Lower-case codes stand in when Adyen omits the status.
+      chargeback: 0,
+      Undefended: 0,
+      Pending: 1,
+      Responded: 1,
+      Accepted: 2,
+      Expired: 2,
+      Lost: 3,
+      Won: 3,
+      chargeback_reversed: 3,
+      second_chargeback: 4,
+      prearbitration_won: 5,
+      prearbitration_lost: 5,
+      // MangoPay disputes; CLOSED is final
+      CREATED: 0,
+      PENDING_CLIENT_ACTION: 1,
+      SUBMITTED: 2,
+      PENDING_BANK_ACTION: 3,
+      REOPENED_PENDING_CLIENT_ACTION: 4,
+      CLOSED: 5,
     },
-    ["warning_closed", "won", "lost"],
+    ["warning_closed", "won", "lost", "CLOSED"],
   ),
   subscription: lifecycle(
     {

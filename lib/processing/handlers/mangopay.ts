@@ -28,10 +28,11 @@ export async function prepareMangopayEvent({
   const kind = mangopayResourceKind(type);
   if (!kind || !objectId) return { outcome: "no_change", reason: "unhandled_type" };
   const fetched = await fetchMangopayResource(kind, objectId);
+  const observedAt = new Date();
   if (!fetched.found) return { outcome: "no_change", reason: "resource_unknown_to_mangopay" };
   // The API must answer about the resource the hook named, not another one.
   if (fetched.object.data.Id !== objectId) return { outcome: "no_change", reason: "unusable_resource" };
-  const change = mangopayRecordChange(kind, fetched.object.data);
+  const change = mangopayRecordChange(kind, fetched.object.data, observedAt);
   return change
     ? { outcome: "apply", changes: [change] }
     : { outcome: "no_change", reason: "unusable_resource" };

@@ -1,5 +1,5 @@
 import type { NormalisedEvent } from "../types";
-import { adyenObjectType, isHandledAdyenCode } from "./event-codes";
+import { adyenEventObject, isHandledAdyenCode } from "./event-codes";
 
 export type AdyenItem = {
   pspReference: string;
@@ -65,8 +65,7 @@ export function normaliseAdyenItem(item: AdyenItem, live: boolean | undefined): 
     providerEventId: `${item.pspReference}:${item.eventCode}:${item.success}`,
     type: item.eventCode,
     account: item.merchantAccountCode,
-    objectId: item.pspReference,
-    objectType: adyenObjectType(item.eventCode),
+    ...adyenEventObject(item),
     providerCreatedAt: eventDate(item.eventDate),
     payload: { ...item },
     livemode: live,

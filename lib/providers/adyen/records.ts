@@ -23,9 +23,15 @@ const occurredAt = (item: AdyenItem): Date | null => {
   return date && !Number.isNaN(date.getTime()) ? date : null;
 };
 
-const disputeStatus = (item: AdyenItem, fallback: string): string => {
+/**
+ * A dispute's status in Adyen's own words: `additionalData.disputeStatus` as
+ * sent ("Undefended", "Pending", "Responded", "Accepted", "Expired", "Lost",
+ * "Won"). Adyen omits it for some regions (Brazil); the event code, in lower
+ * case, then stands in ("chargeback", "chargeback_reversed", …).
+ */
+const disputeStatus = (item: AdyenItem): string => {
   const status = item.additionalData?.disputeStatus;
-  return typeof status === "string" && status.length > 0 ? status.toLowerCase() : fallback;
+  return typeof status === "string" && status.length > 0 ? status : item.eventCode.toLowerCase();
 };
 
 /**
@@ -40,19 +46,24 @@ export function adyenRecordChanges(item: AdyenItem): RecordChange[] {
   const original =
     typeof item.originalReference === "string" && item.originalReference ? item.originalReference : null;
   const base = { occurredAt: occurredAt(item), ...amountOf(item) };
+  // The item that creates an object (an AUTHORISATION, a REFUND, a CHARGEBACK) states its creation time.
+  const created = { createdAt: base.occurredAt };
   const details = { merchantReference: item.merchantReference ?? null, reason: item.reason ?? null };
   const payment = (objectId: string, status: string): RecordChange => ({
     kind: "payment",
     objectId,
     status,
     ...base,
+    ...created,
     details,
   });
-  // Modifications carry their own amount; the payment's amount comes from its AUTHORISATION.
+  // Modifications carry their own amount and time; the payment's amount and creation
+  // time come from its AUTHORISATION, whichever order the two arrive in.
   const paymentStatusOnly = (objectId: string, status: string): RecordChange => ({
     ...payment(objectId, status),
     amount: null,
     currency: null,
+    createdAt: null,
   });
 
   switch (item.eventCode) {
@@ -75,6 +86,7 @@ export function adyenRecordChanges(item: AdyenItem): RecordChange[] {
               status: "refunded",
               parentId: original,
               ...base,
+              ...created,
               details,
             },
           ]
@@ -88,6 +100,7 @@ export function adyenRecordChanges(item: AdyenItem): RecordChange[] {
           status: succeeded ? "refunded" : "refused",
           parentId: original,
           ...base,
+          ...created,
           details,
         },
       ];
@@ -117,28 +130,21 @@ export function adyenRecordChanges(item: AdyenItem): RecordChange[] {
             },
           ]
         : [];
+    // Every event of one dispute carries the dispute's own pspReference (originalReference is
+    // the payment), so they all land on one dispute record; the latest event decides its status.
     case "CHARGEBACK":
     case "SECOND_CHARGEBACK":
     case "PREARBITRATION_LOST":
-      return [
-        {
-          kind: "dispute",
-          objectId: item.pspReference,
-          status: disputeStatus(item, item.eventCode === "CHARGEBACK" ? "chargeback" : "lost"),
-          parentId: original,
-          ...base,
-          details: { ...details, eventCode: item.eventCode },
-        },
-      ];
     case "CHARGEBACK_REVERSED":
     case "PREARBITRATION_WON":
       return [
         {
           kind: "dispute",
           objectId: item.pspReference,
-          status: disputeStatus(item, "won"),
+          status: disputeStatus(item),
           parentId: original,
           ...base,
+          ...(item.eventCode === "CHARGEBACK" ? created : {}),
           details: { ...details, eventCode: item.eventCode },
         },
       ];
@@ -152,6 +158,7 @@ export function adyenRecordChanges(item: AdyenItem): RecordChange[] {
           amount: null,
           currency: null,
           occurredAt: base.occurredAt,
+          ...created,
           details: { url: item.reason ?? null },
         },
       ];

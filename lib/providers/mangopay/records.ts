@@ -13,14 +13,19 @@ const RECORD_KIND: Record<MangopayResourceKind, RecordChange["kind"]> = {
  * The record change a fetched MangoPay resource implies. Built only from what
  * the API returned (status, funds, links); the hook's claimed EventType plays
  * no part. Null when the API's answer is not a usable resource.
+ *
+ * `observedAt` is when the API gave this answer, and it orders the facts
+ * about one resource: the API states the resource's state *now*, and its own
+ * dates cannot (a dispute keeps its CreationDate through every status; a
+ * pay-in has no ExecutionDate until it ends). A later answer is the newer truth.
  */
 export function mangopayRecordChange(
   kind: MangopayResourceKind,
   data: Record<string, unknown>,
+  observedAt: Date,
 ): RecordChange | null {
   const fields = mangopayFields(kind, data);
   if (!fields) return null;
-  const executed = Number(data.ExecutionDate);
   return {
     kind: RECORD_KIND[kind],
     objectId: fields.id,
@@ -29,10 +34,12 @@ export function mangopayRecordChange(
     currency: fields.currency,
     parentId: kind === "refund" || kind === "dispute" ? fields.initialTransactionId : null,
     fee: kind === "payin" ? fields.fees : null,
-    occurredAt: Number.isFinite(executed) && executed > 0 ? new Date(executed * 1000) : fields.created,
+    createdAt: fields.created,
+    occurredAt: observedAt,
     details: {
       resultCode: fields.resultCode,
       resultMessage: typeof data.ResultMessage === "string" ? data.ResultMessage : null,
+      executionDate: typeof data.ExecutionDate === "number" ? data.ExecutionDate : null,
       ...(kind === "dispute" ? { disputeType: data.DisputeType ?? null } : {}),
     },
   };

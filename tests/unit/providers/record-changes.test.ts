@@ -59,7 +59,17 @@ describe("Adyen items → record changes", () => {
       adyenRecordChanges(
         item({ pspReference: "D1", originalReference: "P1", eventCode: "CHARGEBACK_REVERSED" }),
       ),
-    ).toEqual([expect.objectContaining({ kind: "dispute", objectId: "D1", status: "won" })]);
+    ).toEqual([expect.objectContaining({ kind: "dispute", objectId: "D1", status: "chargeback_reversed" })]);
+    expect(
+      adyenRecordChanges(
+        item({
+          pspReference: "D1",
+          originalReference: "P1",
+          eventCode: "CHARGEBACK_REVERSED",
+          additionalData: { disputeStatus: "Won" },
+        }),
+      ),
+    ).toEqual([expect.objectContaining({ kind: "dispute", objectId: "D1", status: "Won" })]);
   });
 
   it("ignores failed modifications and unknown codes; REPORT_AVAILABLE is a report", () => {
@@ -88,7 +98,11 @@ describe("Adyen items → record changes", () => {
 describe("MangoPay resources → record changes", () => {
   it("takes status and amount from the API's pay-in, never from the hook", () => {
     expect(
-      mangopayRecordChange("payin", mangopayPayIn({ Id: "in1", Status: "FAILED", Amount: 990, Fees: 10 })),
+      mangopayRecordChange(
+        "payin",
+        mangopayPayIn({ Id: "in1", Status: "FAILED", Amount: 990, Fees: 10 }),
+        new Date(),
+      ),
     ).toMatchObject({
       kind: "payment",
       objectId: "in1",
@@ -104,6 +118,7 @@ describe("MangoPay resources → record changes", () => {
       mangopayRecordChange(
         "refund",
         mangopayRefund({ Id: "rf1", Status: "SUCCEEDED", InitialTransactionId: "in1", Amount: 300 }),
+        new Date(),
       ),
     ).toMatchObject({
       kind: "refund",
@@ -114,6 +129,7 @@ describe("MangoPay resources → record changes", () => {
       mangopayRecordChange(
         "dispute",
         mangopayDispute({ Id: "dp1", Status: "PENDING_CLIENT_ACTION", InitialTransactionId: "in1" }),
+        new Date(),
       ),
     ).toMatchObject({
       kind: "dispute",
@@ -123,6 +139,6 @@ describe("MangoPay resources → record changes", () => {
   });
 
   it("refuses a response that is not a resource", () => {
-    expect(mangopayRecordChange("payin", { Message: "oops" })).toBeNull();
+    expect(mangopayRecordChange("payin", { Message: "oops" }, new Date())).toBeNull();
   });
 });
