@@ -1,0 +1,191 @@
+/**
+ * End-to-end: webhooks at fixed rates (100/s, 300/s) and then as fast as the
+ * server takes them, through `next start` with one worker process applying
+ * them. Lag is processed_at − received_at of each event, read from the
+ * events table; the backlog (pending + processing + retrying) is sampled
+ * twice a second. Then the processing engineer's drain benchmark
+ * (scripts/bench/drain.ts): how fast 1 and 2 worker processes empty a
+ * backlog of realistic payment histories.
+ */
+import postgres from "postgres";
+import type { Context, SectionResult, Target } from "./support/context";
+import { drained } from "./ingest";
+import { closedLoop, fixedRate, type LoadResult } from "./support/load";
+import { port, runScript, spawnNext, spawnScript, waitForHttp, type Child } from "./support/processes";
+import { int, ms, table } from "./support/stats";
+import { BENCH_STRIPE_SECRET, deliveries } from "./support/stripe-bodies";
+
+type Phase = {
+  label: string;
+  rate: number | null;
+  load: LoadResult;
+  lag: { p50: number; p95: number; p99: number; processed: number };
+  backlog: { max: number; end: number; drainMs: number };
+};
+
+async function backlogNow(sql: postgres.Sql): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from events where status in ('pending', 'processing', 'retrying')`;
+  return row!.n;
+}
+
+async function lagOf(sql: postgres.Sql, prefix: string) {
+  const [row] = await sql<{ p50: number; p95: number; p99: number; processed: number }[]>`
+    select
+      coalesce(percentile_cont(0.50) within group (order by lag), 0)::float as p50,
+      coalesce(percentile_cont(0.95) within group (order by lag), 0)::float as p95,
+      coalesce(percentile_cont(0.99) within group (order by lag), 0)::float as p99,
+      count(*)::int as processed
+    from (
+      select extract(epoch from processed_at - received_at) * 1000 as lag
+      from events where provider_event_id like ${prefix + "\\_%"} and processed_at is not null
+    ) lags`;
+  return row!;
+}
+
+async function phase(
+  sql: postgres.Sql,
+  url: string,
+  label: string,
+  rate: number | null,
+  durationMs: number,
+): Promise<Phase> {
+  const prefix = `e2e${rate ?? "max"}`;
+  const bodies = deliveries(prefix, Math.ceil(((rate ?? 3_000) * durationMs) / 1000) + 10);
+  let max = 0;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      max = Math.max(max, await backlogNow(sql));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  })();
+  const load =
+    rate === null
+      ? await closedLoop({ url }, bodies, { connections: 16, durationMs })
+      : await fixedRate({ url }, bodies, { rate, durationMs });
+  sampling = false;
+  await sampler;
+  const end = await backlogNow(sql);
+  const drainStarted = performance.now();
+  await drained(sql, 180_000);
+  const drainMs = end === 0 ? 0 : performance.now() - drainStarted;
+  return { label, rate, load, lag: await lagOf(sql, prefix), backlog: { max, end, drainMs } };
+}
+
+export async function endToEndSection(context: Context): Promise<SectionResult> {
+  const durationMs = context.quick ? 3_000 : 15_000;
+  const parts: string[] = [];
+  const targets: Target[] = [];
+  const phases: Phase[] = [];
+  if (context.hasBuild) {
+    const url = await context.database.create("bench_e2e");
+    const sql = postgres(url, { max: 2, onnotice: () => {} });
+    const env = { DATABASE_URL: url, STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET, SIMULATE: "0" };
+    const nextPort = port();
+    const children: Child[] = [
+      spawnScript("scripts/worker.ts", env),
+      spawnNext(context.distDir, nextPort, env),
+    ];
+    const webhook = `http://127.0.0.1:${nextPort}/api/webhooks/stripe`;
+    try {
+      await waitForHttp(webhook, 120_000);
+      // Warm the route (first requests compile nothing in production, but fill caches and pools).
+      await closedLoop({ url: webhook }, deliveries("e2ewarm", 400), { connections: 8, durationMs: 1_000 });
+      await drained(sql, 60_000);
+      for (const rate of [100, 300, null]) {
+        phases.push(
+          await phase(sql, webhook, rate === null ? "max (16 connections)" : `${rate}/s`, rate, durationMs),
+        );
+      }
+    } finally {
+      await Promise.all(children.map((child) => child.stop()));
+      await sql.end();
+    }
+    parts.push(
+      `\`next start\` + one worker process (\`scripts/worker.ts\`, as \`npm run worker\`), ${durationMs / 1000} s per phase. Fixed rates are an open loop (latency counted from when each request was due); "max" is a closed loop. Lag = processed_at − received_at per event. Backlog = events pending, processing or retrying, sampled every 0.5 s; "flat" means the phase ended with at most half a second of deliveries waiting.`,
+      "",
+      table(
+        [
+          "rate",
+          "achieved/s",
+          "ack p50 ms",
+          "ack p99 ms",
+          "lag p50 ms",
+          "lag p95 ms",
+          "lag p99 ms",
+          "processed",
+          "backlog max",
+          "backlog at end",
+          "drained after",
+          "flat",
+        ],
+        phases.map((p) => [
+          p.label,
+          int(p.load.rps),
+          ms(p.load.p50),
+          ms(p.load.p99),
+          ms(p.lag.p50),
+          ms(p.lag.p95),
+          ms(p.lag.p99),
+          `${int(p.lag.processed)}/${int(p.load.ok)}`,
+          int(p.backlog.max),
+          int(p.backlog.end),
+          `${(p.backlog.drainMs / 1000).toFixed(1)} s`,
+          isFlat(p) ? "yes" : "no",
+        ]),
+      ),
+    );
+    const at300 = phases.find((p) => p.rate === 300)!;
+    const unsaturated = phases.filter((p) => p.rate !== null);
+    targets.push(
+      {
+        name: "p99 ack < 50 ms at 300/s, processing on",
+        value: `${ms(at300.load.p99)} ms`,
+        target: "< 50 ms",
+        met: at300.load.p99 < 50,
+      },
+      {
+        name: "backlog flat at 100/s and 300/s",
+        value: unsaturated.map((p) => `${p.label}: end ${p.backlog.end}, max ${p.backlog.max}`).join("; "),
+        target: "flat",
+        met: unsaturated.every(isFlat),
+      },
+      {
+        name: "lag p95 < 100 ms when not saturated",
+        value: unsaturated.map((p) => `${p.label}: ${ms(p.lag.p95)} ms`).join("; "),
+        target: "< 100 ms",
+        met: unsaturated.every((p) => p.lag.p95 < 100),
+      },
+    );
+  } else {
+    parts.push("No production build: the fixed-rate phases were skipped.");
+  }
+
+  const drainEvents = context.quick ? 1_000 : 5_000;
+  const drainUrl = await context.database.create("bench_drain");
+  const drain = await runScript("scripts/bench/drain.ts", [String(drainEvents), "1,2"], {
+    DATABASE_URL: drainUrl,
+  });
+  parts.push("", "### Drain rate (scripts/bench/drain.ts)", "", "```", drain.trim(), "```");
+  const rates = [...drain.matchAll(/^\|\s*(\d+)\s*\|\s*[\d.]+\s*\|\s*(\d+)\s*\|/gm)].map((m) => ({
+    workers: Number(m[1]),
+    rate: Number(m[2]),
+  }));
+  const maxPhase = phases.find((p) => p.rate === null);
+  if (maxPhase && rates.length) {
+    const best = Math.max(...rates.map((r) => r.rate));
+    parts.push(
+      "",
+      `Processing capacity (best drain rate ${int(best)} events/s) against the ingest the same machine sustains through Next.js (${int(
+        maxPhase.load.rps,
+      )}/s): the backlog stays flat up to about ${int(Math.min(best, maxPhase.load.rps))} events/s.`,
+    );
+  }
+  return { title: "End-to-end", markdown: parts.join("\n"), targets };
+}
+
+function isFlat(p: Phase): boolean {
+  const perHalfSecond = (p.rate ?? p.load.rps) / 2;
+  return p.backlog.end <= Math.max(20, perHalfSecond);
+}
