@@ -1,6 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
+import { MAX_WEBHOOK_BYTES } from "@/lib/http/body";
 import { errorResponse } from "@/lib/http/respond";
 import { log } from "@/lib/log";
 import { observeWebhookReply } from "@/lib/monitoring/process-metrics";
@@ -8,19 +8,36 @@ import { receiveWebhook } from "./receive";
 
 const WEBHOOK_PATH = /^\/api\/webhooks\/([^/?]+)\/?$/;
 
-function toRequest(request: IncomingMessage, url: URL): Request {
+/**
+ * Reads the body off the socket (refusing more than the intake limit, so the
+ * 413 comes from the shared code) and wraps it in a web Request; a buffered
+ * body is far cheaper than bridging node and web streams chunk by chunk.
+ */
+async function toRequest(request: IncomingMessage, url: URL): Promise<Request> {
   const headers = new Headers();
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
     headers.append(request.rawHeaders[i]!, request.rawHeaders[i + 1]!);
   }
-  const hasBody = request.method !== "GET" && request.method !== "HEAD";
-  return new Request(url, {
-    method: request.method,
-    headers,
-    body: hasBody ? (Readable.toWeb(request) as ReadableStream<Uint8Array>) : undefined,
-    // Node's fetch requires this for a streamed request body.
-    ...(hasBody ? { duplex: "half" } : {}),
-  } as RequestInit);
+  if (request.method === "GET" || request.method === "HEAD")
+    return new Request(url, { method: request.method, headers });
+  // A declared oversize body is refused from its header alone, unread.
+  if (Number(request.headers["content-length"]) > MAX_WEBHOOK_BYTES) {
+    request.resume();
+    return new Request(url, { method: request.method, headers });
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    // One byte over the limit is enough for the shared code to answer 413; stop reading there.
+    if (size > MAX_WEBHOOK_BYTES) {
+      chunks.push(chunk.subarray(0, chunk.length - (size - MAX_WEBHOOK_BYTES - 1)));
+      request.resume();
+      break;
+    }
+    chunks.push(chunk);
+  }
+  return new Request(url, { method: request.method, headers, body: Buffer.concat(chunks) });
 }
 
 async function send(response: ServerResponse, reply: Response): Promise<void> {
@@ -49,7 +66,7 @@ export async function serveWebhook(request: IncomingMessage, response: ServerRes
       undefined;
     const reply = await receiveWebhook({
       providerName: provider,
-      request: toRequest(request, url),
+      request: await toRequest(request, url),
       remoteAddr,
     });
     observeWebhookReply({ provider, status: reply.status, seconds: (performance.now() - started) / 1000 });

@@ -1,8 +1,9 @@
 import "server-only";
 import { rawSql } from "@/db";
 import type { NormalisedEvent, ProviderName } from "@/lib/providers/types";
+import { wakeWorkers } from "./wake";
 
-export const EVENTS_CHANNEL = "tally_events";
+export { EVENTS_CHANNEL } from "./wake";
 
 export type StoredEvents = {
   stored: { id: number; providerEventId: string }[];
@@ -12,7 +13,7 @@ export type StoredEvents = {
 /**
  * Stores a delivery's events in one statement and commits before returning.
  * The unique (provider, account, event id) index makes concurrent duplicate
- * deliveries collapse to one row; the NOTIFY rides the same commit.
+ * deliveries collapse to one row. Workers are woken after the commit.
  */
 export async function storeEvents(input: {
   provider: ProviderName;
@@ -35,7 +36,7 @@ export async function storeEvents(input: {
     )`,
   );
   const values = rows.reduce((list, row) => sql`${list}, ${row}`);
-  const inserted = await sql<{ id: string; provider_event_id: string }[]>`
+  const inserted = await sql<{ id: string; provider_event_id: string; status: string }[]>`
     with ins as (
       insert into events (
         provider, account, provider_event_id, type, object_id, object_type, status,
@@ -45,9 +46,8 @@ export async function storeEvents(input: {
       on conflict (provider, account, provider_event_id) do nothing
       returning id, provider_event_id, status
     )
-    select id, provider_event_id,
-      case when status = 'pending' then pg_notify(${EVENTS_CHANNEL}, '') end as notified
-    from ins`;
+    select id, provider_event_id, status from ins`;
+  if (inserted.some((row) => row.status === "pending")) wakeWorkers();
   return {
     stored: inserted.map((row) => ({ id: Number(row.id), providerEventId: row.provider_event_id })),
     duplicates: input.events.length - inserted.length,

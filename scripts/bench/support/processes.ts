@@ -26,6 +26,8 @@ function wrap(child: ChildProcess): Child {
 }
 
 const quietEnv = { LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" };
+/** Extra node flags for the servers under test, e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
 
 /**
  * A TypeScript entry point in its own process, with tsx as a loader so the
@@ -34,7 +36,7 @@ const quietEnv = { LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" };
 export function spawnScript(script: string, env: Env, args: string[] = []): Child {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "--conditions=react-server", path.join(root, script), ...args],
+    [...nodeArgs, "--import", "tsx", "--conditions=react-server", path.join(root, script), ...args],
     { cwd: root, env: { ...process.env, ...quietEnv, ...env }, stdio: ["ignore", "ignore", "inherit"] },
   );
   return wrap(child);
@@ -42,7 +44,7 @@ export function spawnScript(script: string, env: Env, args: string[] = []): Chil
 
 /** `next start` of a production build in `distDir`, the way `npm start` serves it. */
 export function spawnNext(distDir: string, port: number, env: Env): Child {
-  const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [...nodeArgs, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: {
       ...process.env,
@@ -80,7 +82,7 @@ export function run(command: string, args: string[], env: Env = {}): Promise<str
 export function runScript(script: string, args: string[], env: Env = {}): Promise<string> {
   return run(
     process.execPath,
-    ["--import", "tsx", "--conditions=react-server", path.join(root, script), ...args],
+    [...nodeArgs, "--import", "tsx", "--conditions=react-server", path.join(root, script), ...args],
     env,
   );
 }
