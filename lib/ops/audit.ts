@@ -18,3 +18,19 @@ export async function writeAudit(
     details: entry.details ?? {},
   });
 }
+
+/** One audit row per target in a single insert, so a bulk action is findable by any of its targets. */
+export async function writeAuditForEach(
+  executor: Executor,
+  entry: { principal: Principal; action: string; targets: string[]; details?: Record<string, unknown> },
+) {
+  if (entry.targets.length === 0) return;
+  await executor.insert(auditLog).values(
+    entry.targets.map((target) => ({
+      actor: entry.principal.actor,
+      action: entry.action,
+      target,
+      details: entry.details ?? {},
+    })),
+  );
+}

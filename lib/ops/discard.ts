@@ -5,7 +5,7 @@ import { db } from "@/db";
 import { events } from "@/db/schema";
 import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
-import { writeAudit } from "./audit";
+import { writeAuditForEach } from "./audit";
 
 const discardSchema = z.object({
   eventIds: z.array(z.number().int().positive()).min(1).max(10_000),
@@ -22,11 +22,11 @@ export async function discardEvents(input: { principal: Principal; eventIds: num
       .set({ status: "discarded" })
       .where(and(inArray(events.id, eventIds), eq(events.status, "dead")))
       .returning({ id: events.id });
-    await writeAudit(tx, {
+    await writeAuditForEach(tx, {
       principal,
       action: "event.discard",
-      target: `events:${discarded.length}`,
-      details: { event_ids: discarded.map((row) => row.id), requested: eventIds.length, reason },
+      targets: discarded.map((row) => `event:${row.id}`),
+      details: { reason, batch_size: discarded.length },
     });
     return { discarded: discarded.length };
   });

@@ -7,7 +7,7 @@ import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
 import { EVENTS_CHANNEL } from "@/lib/inbox/store";
-import { writeAudit } from "./audit";
+import { writeAudit, writeAuditForEach } from "./audit";
 
 // Events an operator may send back to the queue. Processed ones may be replayed
 // too: their records keep the newest snapshot, so a replay changes nothing.
@@ -94,16 +94,23 @@ export async function replayEvents(input: { principal: Principal; filter: Replay
       .where(and(...conditions))
       .returning({ id: events.id });
     if (replayed.length > 0) await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, '')`);
+    const summary = {
+      filter: "ids" in filter ? { ids: filter.ids.slice(0, 100) } : filter,
+      replayed: replayed.length,
+      reason: why ?? null,
+    };
     await writeAudit(tx, {
       principal,
       action: "event.replay_bulk",
-      target: "ids" in filter ? `events:${filter.ids.length}` : "events:dead",
-      details: {
-        filter: "ids" in filter ? { ids: filter.ids.slice(0, 100) } : filter,
-        replayed: replayed.length,
-        event_ids: replayed.slice(0, 100).map((row) => row.id),
-        reason: why ?? null,
-      },
+      target: "ids" in filter ? "events:selected" : "events:dead",
+      details: { ...summary, event_ids: replayed.slice(0, 100).map((row) => row.id) },
+    });
+    // Each event's own row, so its audit trail shows the replay whichever way it was done.
+    await writeAuditForEach(tx, {
+      principal,
+      action: "event.replay",
+      targets: replayed.map((row) => `event:${row.id}`),
+      details: { bulk: true, reason: why ?? null },
     });
     return { replayed: replayed.length };
   });

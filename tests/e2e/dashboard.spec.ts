@@ -43,8 +43,13 @@ test("the overview shows KPIs and every chart with data", async ({ page }) => {
   for (const name of [/stacked by status/, /by provider and type/, /lag percentiles/]) {
     const chart = overview.chart(name);
     await expect(chart).toBeVisible();
-    // Recharts drew series, not just axes.
-    await expect(chart.locator(".recharts-area, .recharts-line").first()).toBeVisible();
+    // Recharts drew series, not just axes (one bucket of data draws dots, not a line).
+    await expect(
+      chart
+        .locator(".recharts-area-area, .recharts-line-curve, .recharts-dot")
+        .filter({ visible: true })
+        .first(),
+    ).toBeVisible();
   }
   await expect(
     overview.chart(/stacked by status/).locator(".recharts-legend-item", { hasText: "processed" }),

@@ -153,20 +153,27 @@ describe("replay", () => {
     ).json() as {
       data: { action: string; target: string; details: Record<string, unknown> }[];
     };
+    // Two single replays, one bulk replay of two events: a summary row plus one row per event.
     expect(log.data.map((entry) => entry.action).sort()).toEqual([
+      "event.replay",
+      "event.replay",
       "event.replay",
       "event.replay",
       "event.replay_bulk",
     ]);
+    const dead2 = await eventId("evt_ch_dead2");
+    const trail = (
+      await callRoute(audit, { path: `/api/v1/audit?target=event:${dead2}`, token: viewer })
+    ).json() as { data: { action: string; details: { bulk?: boolean } }[] };
+    expect(trail.data).toMatchObject([{ action: "event.replay", details: { bulk: true } }]);
     const all = (
       await callRoute(audit, { path: "/api/v1/audit?action=event.discard", token: viewer })
     ).json() as {
-      data: { actor: string; details: { reason: string } }[];
+      data: { actor: string; target: string; details: { reason: string } }[];
     };
-    expect(all.data[0]).toMatchObject({
-      actor: "token:ops#1",
-      details: { reason: "test charge, never real" },
-    });
+    expect(all.data).toMatchObject([
+      { actor: "token:ops#1", target: `event:${id}`, details: { reason: "test charge, never real" } },
+    ]);
   });
 });
 
