@@ -68,7 +68,13 @@ export function adyenRecordChanges(item: AdyenItem): RecordChange[] {
 
   switch (item.eventCode) {
     case "AUTHORISATION":
-      return [payment(item.pspReference, succeeded ? "authorised" : "refused")];
+      // A refusal states no creation time: Adyen may authorise the same reference later, and
+      // only that authorisation's time is the payment's (one stated value, whatever the order).
+      return [
+        succeeded
+          ? payment(item.pspReference, "authorised")
+          : { ...payment(item.pspReference, "refused"), createdAt: null },
+      ];
     case "CAPTURE":
       return original && succeeded ? [paymentStatusOnly(original, "captured")] : [];
     case "CAPTURE_FAILED":
