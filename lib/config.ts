@@ -22,7 +22,13 @@ function isIpOrCidr(range: string): boolean {
 }
 
 const flag = z.enum(["0", "1"]).transform((value) => value === "1");
-const positiveInt = z.coerce.number().int().positive();
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be a whole number from ${min} to ${max}`)
+    .max(max, `must be a whole number from ${min} to ${max}`);
+const positiveInt = integer(1);
 
 const schema = z.object({
   DATABASE_URL: z
@@ -30,7 +36,7 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional(),
   DATA_DIR: z.string().min(1).default(".data"),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: integer(1, 65535).default(3000),
   AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   AUTH_URL: z.url().optional(),
   ADMIN_EMAIL: z.email().optional(),
@@ -66,7 +72,7 @@ const schema = z.object({
   ALERT_WEBHOOK_URL: z.url().optional(),
   RETENTION_DAYS: positiveInt.default(90),
   PROCESSING_MAX_ATTEMPTS: positiveInt.default(8),
-  PROCESSING_BACKOFF_MS: z.coerce.number().int().min(0).default(10_000),
+  PROCESSING_BACKOFF_MS: integer(0).default(10_000),
   VERIFY_VIA_API: flag.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
