@@ -1,20 +1,7 @@
-export const DISCREPANCY_KIND_OPTIONS = [
-  "missing_internal",
-  "missing_at_provider",
-  "amount_mismatch",
-  "currency_mismatch",
-  "status_mismatch",
-  "refund_mismatch",
-  "dispute_mismatch",
-  "fee_mismatch",
-  "payout_mismatch",
-  "deposit_missing",
-  "deposit_mismatch",
-  "duplicate_charge",
-  "fx_mismatch",
-] as const;
+import { DISCREPANCY_KINDS, DISCREPANCY_STATUSES } from "@/lib/reconciliation/vocabulary";
 
-export const DISCREPANCY_STATUS_OPTIONS = ["open", "resolved", "ignored", "auto_resolved"] as const;
+export const DISCREPANCY_KIND_OPTIONS = DISCREPANCY_KINDS;
+export const DISCREPANCY_STATUS_OPTIONS = DISCREPANCY_STATUSES;
 
 export const RESOLUTION_OPTIONS = [
   ["fixed_internally", "Fixed on our side"],

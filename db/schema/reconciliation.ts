@@ -15,31 +15,20 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 
-export const RUN_KINDS = ["all", "transactions", "settlement", "fees"] as const;
-export type RunKind = (typeof RUN_KINDS)[number];
+import {
+  DISCREPANCY_KINDS,
+  DISCREPANCY_STATUSES,
+  RUN_KINDS,
+  type DiscrepancyKind,
+  type DiscrepancyStatus,
+  type RunKind,
+} from "../../lib/reconciliation/vocabulary";
+
+export { DISCREPANCY_KINDS, DISCREPANCY_STATUSES, RUN_KINDS };
+export type { DiscrepancyKind, DiscrepancyStatus, RunKind };
 
 export const RUN_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
-
-export const DISCREPANCY_KINDS = [
-  "missing_internal",
-  "missing_at_provider",
-  "amount_mismatch",
-  "currency_mismatch",
-  "status_mismatch",
-  "refund_mismatch",
-  "dispute_mismatch",
-  "fee_mismatch",
-  "payout_mismatch",
-  "deposit_missing",
-  "deposit_mismatch",
-  "duplicate_charge",
-  "fx_mismatch",
-] as const;
-export type DiscrepancyKind = (typeof DISCREPANCY_KINDS)[number];
-
-export const DISCREPANCY_STATUSES = ["open", "resolved", "ignored", "auto_resolved"] as const;
-export type DiscrepancyStatus = (typeof DISCREPANCY_STATUSES)[number];
 
 export type RunProgress = {
   phase: string;

@@ -1,4 +1,4 @@
-import type { DiscrepancyKind, RunKind } from "@/db/schema";
+import { DISCREPANCY_KINDS, type DiscrepancyKind, type RunKind } from "./vocabulary";
 
 /** Which discrepancy kinds each run kind checks (and so may auto-resolve). */
 export const KINDS_CHECKED: Record<RunKind, readonly DiscrepancyKind[]> = {
@@ -14,21 +14,7 @@ export const KINDS_CHECKED: Record<RunKind, readonly DiscrepancyKind[]> = {
   ],
   fees: ["fee_mismatch", "fx_mismatch"],
   settlement: ["payout_mismatch", "deposit_missing", "deposit_mismatch"],
-  all: [
-    "missing_internal",
-    "missing_at_provider",
-    "amount_mismatch",
-    "currency_mismatch",
-    "status_mismatch",
-    "refund_mismatch",
-    "dispute_mismatch",
-    "duplicate_charge",
-    "fee_mismatch",
-    "fx_mismatch",
-    "payout_mismatch",
-    "deposit_missing",
-    "deposit_mismatch",
-  ],
+  all: DISCREPANCY_KINDS,
 };
 
 /** Payment intents that never reached an outcome have produced no money-moving webhook to miss. */
