@@ -50,6 +50,8 @@ export const records = pgTable(
     lastEventAt: timestamp({ withTimezone: true, mode: "date" }),
     lastEventId: text(),
     orderKey: text().notNull(),
+    // Per column, the order key of the snapshot its value came from (see lib/records/apply.ts).
+    fieldKeys: jsonb().$type<Record<string, string>>().notNull().default({}),
     data: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),

@@ -9,54 +9,92 @@ const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
 // Refund states that count towards a refunded total, in each provider's words.
 const COUNTED_REFUND_STATES = sql.raw(`('pending', 'succeeded', 'refunded', 'SUCCEEDED')`);
 
+// Columns a snapshot may leave unstated (null): each keeps the value of the
+// greatest-keyed snapshot that did state it.
+const STATED_COLUMNS = [
+  "amount",
+  "currency",
+  "customer_id",
+  "payment_id",
+  "charge_id",
+  "parent_id",
+  "own_amount_refunded",
+  "own_disputed",
+  "fee",
+  "net",
+  "provider_created_at",
+] as const;
+
+// Order keys compare byte by byte, whatever the database's collation.
+const greaterKey = (left: string, right: string) => `${left} collate "C" > ${right} collate "C"`;
+
+// The incoming snapshot states this column and no greater-keyed snapshot has.
+const wins = (column: string) =>
+  `(excluded.${column} is not null and (records.field_keys->>'${column}' is null or ${greaterKey(
+    "excluded.order_key",
+    `(records.field_keys->>'${column}')`,
+  )}))`;
+
+const mergeColumn = (column: string) =>
+  `${column} = case when ${wins(column)} then excluded.${column} else records.${column} end`;
+
+const mergedFieldKeys = `records.field_keys || jsonb_strip_nulls(jsonb_build_object(${STATED_COLUMNS.map(
+  (column) => `'${column}', case when ${wins(column)} then excluded.order_key end`,
+).join(", ")}))`;
+
 /**
- * Applies one snapshot. The row keeps the snapshot with the greatest order
- * key (lib/records/order-key.ts); an older snapshot only fills fields nothing
- * newer has stated. Returns whether the snapshot became the record's state.
+ * Applies one snapshot. The row's state (status, data, last event) is that of
+ * the snapshot with the greatest order key (lib/records/order-key.ts), and
+ * each other column holds the value of the greatest-keyed snapshot that
+ * stated it — so every column is a maximum over the snapshots seen, and the
+ * row does not depend on the order they arrive in. Returns whether the
+ * snapshot became the record's state.
  */
 export async function applySnapshot(
   tx: Transaction,
   { snapshot, source }: { snapshot: RecordSnapshot; source: SnapshotSource },
 ): Promise<{ applied: boolean }> {
   const key = orderKey(snapshot, source);
-  const newer = sql`excluded.order_key > records.order_key`;
-  // Newer snapshot: its stated fields win. Older one: it only fills gaps.
-  const pick = (column: string) =>
-    sql.raw(
-      `case when excluded.order_key > records.order_key
-         then coalesce(excluded.${column}, records.${column})
-         else coalesce(records.${column}, excluded.${column}) end`,
-    );
+  const values = {
+    amount: snapshot.amount,
+    currency: snapshot.currency,
+    customer_id: snapshot.customerId ?? null,
+    payment_id: groupIdOf(snapshot),
+    charge_id: snapshot.chargeId ?? null,
+    parent_id: snapshot.parentId ?? null,
+    own_amount_refunded: snapshot.ownAmountRefunded ?? null,
+    own_disputed: snapshot.ownDisputed ?? null,
+    fee: snapshot.fee ?? null,
+    net: snapshot.net ?? null,
+    provider_created_at: iso(snapshot.providerCreatedAt),
+  };
+  const fieldKeys = Object.fromEntries(
+    Object.entries(values)
+      .filter(([, value]) => value !== null)
+      .map(([column]) => [column, key]),
+  );
+  const newer = sql.raw(greaterKey("excluded.order_key", "records.order_key"));
   const result = await tx.execute<{ order_key: string }>(sql`
     insert into records (
       provider, object_id, kind, status, amount, currency, customer_id, payment_id, charge_id,
       parent_id, own_amount_refunded, own_disputed, fee, net, provider_created_at,
-      last_event_at, last_event_id, order_key, data
+      last_event_at, last_event_id, order_key, field_keys, data
     ) values (
       ${snapshot.provider}, ${snapshot.objectId}, ${snapshot.kind}, ${snapshot.status},
-      ${snapshot.amount}, ${snapshot.currency}, ${snapshot.customerId ?? null},
-      ${groupIdOf(snapshot)}, ${snapshot.chargeId ?? null}, ${snapshot.parentId ?? null},
-      ${snapshot.ownAmountRefunded ?? null}, ${snapshot.ownDisputed ?? null},
-      ${snapshot.fee ?? null}, ${snapshot.net ?? null}, ${iso(snapshot.providerCreatedAt)},
-      ${iso(source.occurredAt)}, ${source.eventId}, ${key}, ${JSON.stringify(snapshot.data)}::jsonb
+      ${values.amount}, ${values.currency}, ${values.customer_id}, ${values.payment_id},
+      ${values.charge_id}, ${values.parent_id}, ${values.own_amount_refunded}, ${values.own_disputed},
+      ${values.fee}, ${values.net}, ${values.provider_created_at},
+      ${iso(source.occurredAt)}, ${source.eventId}, ${key}, ${JSON.stringify(fieldKeys)}::jsonb,
+      ${JSON.stringify(snapshot.data)}::jsonb
     )
     on conflict (provider, object_id) do update set
       status = case when ${newer} then excluded.status else records.status end,
-      amount = ${pick("amount")},
-      currency = ${pick("currency")},
-      customer_id = ${pick("customer_id")},
-      payment_id = ${pick("payment_id")},
-      charge_id = ${pick("charge_id")},
-      parent_id = ${pick("parent_id")},
-      own_amount_refunded = ${pick("own_amount_refunded")},
-      own_disputed = ${pick("own_disputed")},
-      fee = ${pick("fee")},
-      net = ${pick("net")},
-      provider_created_at = ${pick("provider_created_at")},
+      ${sql.raw(STATED_COLUMNS.map(mergeColumn).join(",\n      "))},
+      field_keys = ${sql.raw(mergedFieldKeys)},
       last_event_at = case when ${newer} then excluded.last_event_at else records.last_event_at end,
       last_event_id = case when ${newer} then excluded.last_event_id else records.last_event_id end,
       data = case when ${newer} then excluded.data else records.data end,
-      order_key = greatest(records.order_key, excluded.order_key),
+      order_key = case when ${newer} then excluded.order_key else records.order_key end,
       updated_at = now()
     returning order_key`);
   return { applied: result[0]?.order_key === key };

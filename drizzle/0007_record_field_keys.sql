@@ -1,0 +1,1 @@
+ALTER TABLE "records" ADD COLUMN "field_keys" jsonb DEFAULT '{}'::jsonb NOT NULL;

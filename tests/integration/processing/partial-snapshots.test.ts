@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { db, rawSql } from "@/db";
+import { applySnapshot } from "@/lib/records/apply";
+import type { RecordSnapshot } from "@/lib/records/snapshot";
+import { useTestDatabase } from "../helpers/db";
+
+useTestDatabase();
+
+const permutations = <T>(items: T[]): T[][] =>
+  items.length <= 1
+    ? [items]
+    : items.flatMap((item, index) =>
+        permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]),
+      );
+
+describe("snapshots that leave fields unstated", () => {
+  it("each column ends with the value of the newest snapshot that stated it, in every order", async () => {
+    // A < B < C in time. C says nothing of the fee; A and B disagree about it.
+    const facts = [
+      { at: 10, status: "authorised", fee: 30, amount: 1000 },
+      { at: 20, status: "authorised", fee: 45, amount: null },
+      { at: 30, status: "captured", fee: null, amount: null },
+    ];
+    const results = [];
+    for (const [index, order] of permutations(facts).entries()) {
+      const objectId = `psp_partial_${index}`;
+      for (const fact of order) {
+        const snapshot: RecordSnapshot = {
+          provider: "adyen",
+          kind: "payment",
+          objectId,
+          status: fact.status,
+          amount: fact.amount,
+          currency: fact.amount === null ? null : "eur",
+          fee: fact.fee,
+          paymentId: objectId,
+          data: {},
+        };
+        await db.transaction((tx) =>
+          applySnapshot(tx, {
+            snapshot,
+            source: { eventId: `e${fact.at}`, occurredAt: new Date(fact.at * 1000) },
+          }),
+        );
+      }
+      const [row] =
+        await rawSql()`select status, amount, currency, fee from records where object_id = ${objectId}`;
+      results.push(row);
+    }
+    expect(results).toHaveLength(6);
+    for (const row of results)
+      expect(row).toEqual({ status: "captured", amount: "1000", currency: "eur", fee: "45" });
+  });
+});
