@@ -4,5 +4,6 @@ export * from "./audit";
 export * from "./jobs";
 export * from "./sign-in";
 export * from "./reconciliation";
+export * from "./adyen-settlement";
 export * from "./monitoring";
 export * from "./records";
