@@ -8,6 +8,15 @@ import { webhookProvider } from "@/lib/providers/registry";
 import { countDuplicates, recordRejection } from "./deliveries";
 import { storeEvents } from "./store";
 
+/** A delivery's store gives up after this long with a 503 (providers time out around 10 to 30 s). */
+const STORE_DEADLINE_MS = 5_000;
+
+/** Monitoring writes may wait this long, no longer: during an outage the reply must not hang on them. */
+const BEST_EFFORT_MS = 2_000;
+
+const bestEffort = (work: Promise<void>) =>
+  Promise.race([work, new Promise<void>((resolve) => setTimeout(resolve, BEST_EFFORT_MS).unref())]);
+
 /**
  * The whole intake path for one delivery: verify the raw bytes, store every
  * event durably, then acknowledge. Nothing is acknowledged that is not stored.
@@ -37,13 +46,15 @@ export async function receiveWebhook({
     });
     if (!verification.ok) {
       log.warn({ requestId, provider: provider.name, reason: verification.reason }, "webhook rejected");
-      await recordRejection({
-        provider: provider.name,
-        reason: verification.reason,
-        statusCode: verification.status,
-        remoteAddr,
-        requestId,
-      });
+      await bestEffort(
+        recordRejection({
+          provider: provider.name,
+          reason: verification.reason,
+          statusCode: verification.status,
+          remoteAddr,
+          requestId,
+        }),
+      );
       return errorResponse(verification.status, verification.message);
     }
 
@@ -52,6 +63,7 @@ export async function receiveWebhook({
       events: verification.events,
       rawBody: body.toString("utf8"),
       headers: verification.headers,
+      deadlineMs: STORE_DEADLINE_MS,
     });
     if (result.duplicates > 0) void countDuplicates(provider.name, result.duplicates);
     log.info(
@@ -67,13 +79,15 @@ export async function receiveWebhook({
     return provider.acknowledge({ stored: result.stored.length, duplicates: result.duplicates });
   } catch (error) {
     if (error instanceof AppError && error.code === "payload_too_large") {
-      await recordRejection({
-        provider: provider.name,
-        reason: "payload_too_large",
-        statusCode: 413,
-        remoteAddr,
-        requestId,
-      });
+      await bestEffort(
+        recordRejection({
+          provider: provider.name,
+          reason: "payload_too_large",
+          statusCode: 413,
+          remoteAddr,
+          requestId,
+        }),
+      );
     }
     return responseForError(error, { requestId, provider: provider.name });
   }

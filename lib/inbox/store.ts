@@ -1,5 +1,6 @@
 import "server-only";
 import { rawSql } from "@/db";
+import { AppError } from "@/lib/errors";
 import type { NormalisedEvent, ProviderName } from "@/lib/providers/types";
 import { wakeWorkers } from "./wake";
 
@@ -21,6 +22,8 @@ export async function storeEvents(input: {
   rawBody: string;
   headers: Record<string, string>;
   recovered?: boolean;
+  /** Give up (503) after this long: a reply must come before the provider's own timeout. */
+  deadlineMs?: number;
 }): Promise<StoredEvents> {
   if (input.events.length === 0) return { stored: [], duplicates: 0 };
   const sql = rawSql();
@@ -36,7 +39,7 @@ export async function storeEvents(input: {
     )`,
   );
   const values = rows.reduce((list, row) => sql`${list}, ${row}`);
-  const inserted = await sql<{ id: string; provider_event_id: string; status: string }[]>`
+  const insert = sql<{ id: string; provider_event_id: string; status: string }[]>`
     with ins as (
       insert into events (
         provider, account, provider_event_id, type, object_id, object_type, status,
@@ -47,9 +50,34 @@ export async function storeEvents(input: {
       returning id, provider_event_id, status
     )
     select id, provider_event_id, status from ins`;
+  const inserted = input.deadlineMs ? await withDeadline(insert, input.deadlineMs) : await insert;
   if (inserted.some((row) => row.status === "pending")) wakeWorkers();
   return {
     stored: inserted.map((row) => ({ id: Number(row.id), providerEventId: row.provider_event_id })),
     duplicates: input.events.length - inserted.length,
   };
+}
+
+/**
+ * While PostgreSQL is down, postgres.js fails the queries it is connecting
+ * for at once but keeps queries waiting for a pool slot until it returns.
+ * A delivery must get its 503 quickly instead: the provider retries it. If
+ * the insert still commits later, the retry is answered as a duplicate.
+ */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new AppError("unavailable", "Service temporarily unavailable: the database did not answer in time"),
+        ),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -38,7 +38,7 @@ async function lagOf(sql: postgres.Sql, prefix: string) {
       count(*)::int as processed
     from (
       select extract(epoch from processed_at - received_at) * 1000 as lag
-      from events where provider_event_id like ${prefix + "\\_%"} and processed_at is not null
+      from events where provider_event_id like ${"evt_" + prefix + "\\_%"} and processed_at is not null
     ) lags`;
   return row!;
 }
