@@ -6,7 +6,11 @@ import { log } from "@/lib/log";
 import { createStripeClient } from "@/lib/providers/stripe/client";
 import { feeScheduleForMatching } from "./fee-schedules";
 import { matchRun } from "./match";
+import { findAdyenDifferences, ADYEN_REPORT_KINDS } from "./adyen/match";
+import { pullAdyenReport } from "./adyen/pull";
 import { pullGeneric } from "./generic/pull";
+import { findMangopayDifferences, MANGOPAY_KINDS } from "./mangopay/match";
+import { recoverMissedMangopayHooks } from "./mangopay/recover";
 import { withRetry } from "./retry";
 import { pullStripe } from "./stripe/pull";
 
@@ -107,9 +111,19 @@ async function executeRun({
       const client = stripeClient ?? createStripeClient();
       await pullStripe({ runId: run.id, from, to, kind: run.kind, progress: onPage, client });
       existsAtProvider = (candidate) => stripeObjectExists(client, candidate);
+    } else if (run.provider === "adyen") {
+      await pullAdyenReport({ runId: run.id, from, to, progress: onPage });
     } else {
       await pullGeneric({ runId: run.id, provider: run.provider, from, to, progress: onPage });
+      if (run.provider === "mangopay")
+        await recoverMissedMangopayHooks({ runId: run.id, from, to, progress: onPage });
     }
+    const findings =
+      run.provider === "adyen"
+        ? { kinds: ADYEN_REPORT_KINDS, find: findAdyenDifferences }
+        : run.provider === "mangopay"
+          ? { kinds: MANGOPAY_KINDS, find: findMangopayDifferences }
+          : undefined;
 
     progress.phase = "matching";
     await save();
@@ -121,6 +135,7 @@ async function executeRun({
       to: to.toISOString(),
       feeSchedule: await feeScheduleForMatching({ provider: run.provider }),
       existsAtProvider,
+      findings,
     });
     progress.phase = "done";
     progress.matched = result.matched;

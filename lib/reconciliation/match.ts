@@ -23,6 +23,14 @@ export type MatchInput = {
    * (it was created outside the period), so it is not missing there.
    */
   existsAtProvider?: (candidate: { objectType: string; objectId: string }) => Promise<boolean>;
+  /**
+   * Books that are not Stripe-shaped (an Adyen report, MangoPay's resources) come with their
+   * own finders for the kinds they can check; only those kinds are then seen or auto-resolved.
+   */
+  findings?: {
+    kinds: readonly DiscrepancyKind[];
+    find: (tx: Tx, checked: ReadonlySet<DiscrepancyKind>, input: MatchInput) => Promise<void>;
+  };
 };
 
 export type MatchResult = { counts: Partial<Record<DiscrepancyKind, number>>; matched: number };
@@ -58,16 +66,20 @@ export async function matchRun(sql: Sql, input: MatchInput): Promise<MatchResult
       KINDS_CHECKED[input.kind].filter(
         (kind) =>
           (kind !== "fee_mismatch" || input.feeSchedule) &&
-          (books?.present || !NEEDS_INTERNAL_BOOKS.includes(kind)),
+          (books?.present || !NEEDS_INTERNAL_BOOKS.includes(kind)) &&
+          (!input.findings || input.findings.kinds.includes(kind)),
       ),
     );
-    if (checked.has("missing_internal")) await findRecovered(tx, input);
-    if (checked.has("amount_mismatch")) await findPaymentDifferences(tx, input);
-    if (checked.has("duplicate_charge")) await findDuplicateCharges(tx, input);
-    if (checked.has("fee_mismatch")) await findFeeMismatches(tx, input);
-    if (checked.has("fx_mismatch")) await findFxMismatches(tx, input);
-    if (checked.has("payout_mismatch")) await findPayoutDifferences(tx, input);
-    if (checked.has("deposit_missing")) await findDepositDifferences(tx, input);
+    if (input.findings) await input.findings.find(tx, checked, input);
+    else {
+      if (checked.has("missing_internal")) await findRecovered(tx, input);
+      if (checked.has("amount_mismatch")) await findPaymentDifferences(tx, input);
+      if (checked.has("duplicate_charge")) await findDuplicateCharges(tx, input);
+      if (checked.has("fee_mismatch")) await findFeeMismatches(tx, input);
+      if (checked.has("fx_mismatch")) await findFxMismatches(tx, input);
+      if (checked.has("payout_mismatch")) await findPayoutDifferences(tx, input);
+      if (checked.has("deposit_missing")) await findDepositDifferences(tx, input);
+    }
     if (input.existsAtProvider) await confirmMissingAtProvider(tx, input.existsAtProvider);
 
     const [matched] = await tx<{ count: string }[]>`
@@ -87,7 +99,7 @@ export async function matchRun(sql: Sql, input: MatchInput): Promise<MatchResult
   }) as Promise<MatchResult>;
 }
 
-type Tx = TransactionSql;
+export type Tx = TransactionSql;
 
 const NEEDS_INTERNAL_BOOKS: DiscrepancyKind[] = [
   "missing_internal",
@@ -100,7 +112,7 @@ const NEEDS_INTERNAL_BOOKS: DiscrepancyKind[] = [
 ];
 
 /** Events the provider listed that never reached us: the objects they touch are missing a webhook. */
-async function findRecovered(tx: Tx, { runId }: MatchInput) {
+export async function findRecovered(tx: Tx, { runId }: MatchInput) {
   await tx`
     insert into recon_findings (kind, object_type, object_id, object_created_at, expected_amount,
       currency, amount_at_risk, expected, details)
@@ -130,7 +142,7 @@ async function findRecovered(tx: Tx, { runId }: MatchInput) {
  * one full outer join each against our records, then every applicable kind
  * emitted from the joined row.
  */
-async function findPaymentDifferences(tx: Tx, input: MatchInput) {
+export async function findPaymentDifferences(tx: Tx, input: MatchInput) {
   const { runId, provider, from, to } = input;
   await tx`
     insert into recon_findings (kind, object_type, object_id, object_created_at, expected_amount,
@@ -234,7 +246,7 @@ async function findDuplicateCharges(tx: Tx, { runId, from, to }: MatchInput) {
 }
 
 /** expected = round(amount × percent / 100) + fixed, from the first rule for the settlement currency. */
-async function findFeeMismatches(tx: Tx, { runId, from, to, feeSchedule }: MatchInput) {
+export async function findFeeMismatches(tx: Tx, { runId, from, to, feeSchedule }: MatchInput) {
   const rules = JSON.stringify(feeSchedule!.rules);
   await tx`
     insert into recon_findings (kind, object_type, object_id, object_created_at, expected_amount,
@@ -286,7 +298,7 @@ async function findFxMismatches(tx: Tx, { runId, from, to }: MatchInput) {
 }
 
 /** Payout amount vs the net of the transactions it paid out, leaving out the payout's own transaction. */
-async function findPayoutDifferences(tx: Tx, { runId, from, to }: MatchInput) {
+export async function findPayoutDifferences(tx: Tx, { runId, from, to }: MatchInput) {
   await tx`
     insert into recon_findings (kind, object_type, object_id, object_created_at, expected_amount,
       actual_amount, currency, amount_at_risk, expected, actual, details)
@@ -314,7 +326,7 @@ async function findPayoutDifferences(tx: Tx, { runId, from, to }: MatchInput) {
  * deposit: by reference (payout id) first, else same amount and currency
  * within a few days of arrival.
  */
-async function findDepositDifferences(tx: Tx, { runId, from, to }: MatchInput) {
+export async function findDepositDifferences(tx: Tx, { runId, from, to }: MatchInput) {
   await tx`
     insert into recon_findings (kind, object_type, object_id, object_created_at, expected_amount,
       actual_amount, currency, amount_at_risk, expected, actual, details)

@@ -8,6 +8,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
 import { writeAudit } from "@/lib/ops/audit";
 import { PROVIDERS } from "@/lib/providers/types";
+import { adyenCoverageGap, uncoveredMessage } from "./adyen/coverage";
 
 export const MAX_RUN_DAYS = 93;
 
@@ -41,6 +42,11 @@ export async function enqueueRun(input: {
     throw new AppError("bad_request", `Invalid run: ${issue.path.join(".")}: ${issue.message}`);
   }
   const { provider, from, to, kind, schedule } = parsed.data;
+  // Adyen's books are its imported settlement reports: a run they do not cover could only fail.
+  if (provider === "adyen") {
+    const gap = await adyenCoverageGap({ from, to });
+    if (gap) throw new AppError("bad_request", uncoveredMessage({ from, to, gap }));
+  }
   return db.transaction(async (tx) => {
     const [run] = await tx
       .insert(reconciliationRuns)

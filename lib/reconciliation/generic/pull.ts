@@ -44,8 +44,13 @@ export async function pullGeneric({
     const rows: StagedRow[] = page.records.map((record) => ({
       objectType: STAGED_TYPE[record.objectType] ?? record.objectType,
       objectId: record.objectId,
+      // A refund or dispute belongs to the pay-in it names (MangoPay's InitialTransactionId).
       paymentIntentId:
-        record.objectType === "payin" || record.objectType === "payment" ? record.objectId : null,
+        record.objectType === "payin" || record.objectType === "payment"
+          ? record.objectId
+          : typeof record.data.InitialTransactionId === "string"
+            ? record.data.InitialTransactionId
+            : null,
       status: record.status,
       amount: record.amount,
       currency: record.currency.toLowerCase(),

@@ -1,0 +1,85 @@
+import "server-only";
+import type { DiscrepancyKind } from "@/db/schema";
+import { internalRecords } from "../internal";
+import {
+  findDepositDifferences,
+  findPaymentDifferences,
+  findRecovered,
+  type MatchInput,
+  type Tx,
+} from "../match";
+
+export const MANGOPAY_KINDS: readonly DiscrepancyKind[] = [
+  "missing_internal",
+  "missing_at_provider",
+  "amount_mismatch",
+  "currency_mismatch",
+  "status_mismatch",
+  "refund_mismatch",
+  "dispute_mismatch",
+  "deposit_missing",
+  "deposit_mismatch",
+];
+
+/**
+ * MangoPay's resources (staged through `listRecords`) against our records:
+ * pay-ins and payouts through the shared payment join, refunds and disputes
+ * per resource. A run lists only the resources whose events fall in its
+ * period, so a pay-in's refunded total cannot be compared whole: each refund
+ * MangoPay lists must be on our books as SUCCEEDED with the same amount, and
+ * each dispute must have marked its pay-in disputed. Findings name the pay-in.
+ */
+export async function findMangopayDifferences(
+  tx: Tx,
+  checked: ReadonlySet<DiscrepancyKind>,
+  input: MatchInput,
+) {
+  const { runId, from, to } = input;
+  if (checked.has("missing_internal")) await findRecovered(tx, input);
+  if (checked.has("amount_mismatch")) {
+    await findPaymentDifferences(tx, input);
+    // Staged pay-ins carry no refund totals or dispute flags: those are compared per resource below.
+    await tx`delete from recon_findings where kind in ('refund_mismatch', 'dispute_mismatch')`;
+  }
+  if (checked.has("deposit_missing")) await findDepositDifferences(tx, input);
+
+  if (checked.has("refund_mismatch"))
+    await tx`
+      insert into recon_findings (kind, object_type, object_id, object_created_at, expected_amount,
+        actual_amount, currency, amount_at_risk, expected, actual, details)
+      with listed as (
+        select s.object_id, s.payment_intent_id, s.amount, s.currency, s.created,
+          r.object_id as ours, case when r.status = 'SUCCEEDED' then r.amount else 0 end as our_amount
+        from reconciliation_staged s
+        left join records r on r.provider = 'mangopay' and r.kind = 'refund' and r.object_id = s.object_id
+        where s.run_id = ${runId} and s.object_type = 'refund' and s.status = 'SUCCEEDED'
+          and s.payment_intent_id is not null and s.created >= ${from} and s.created < ${to}
+      )
+      select 'refund_mismatch', 'payment_intent', payment_intent_id, min(created), sum(amount)::bigint,
+        sum(our_amount)::bigint, min(currency), abs(sum(amount) - sum(our_amount))::bigint,
+        jsonb_build_object('amount_refunded', sum(amount)),
+        jsonb_build_object('amount_refunded', sum(our_amount)),
+        jsonb_build_object('refunds', jsonb_agg(object_id order by object_id),
+          'missing_refunds', coalesce(jsonb_agg(object_id) filter (where ours is null), '[]'::jsonb))
+      from listed
+      group by payment_intent_id
+      having sum(amount) <> sum(our_amount)
+      on conflict do nothing`;
+
+  if (checked.has("dispute_mismatch"))
+    await tx`
+      insert into recon_findings (kind, object_type, object_id, object_created_at, expected_amount,
+        actual_amount, currency, amount_at_risk, expected, actual, details)
+      select 'dispute_mismatch', 'payment_intent', s.payment_intent_id, min(s.created), sum(s.amount)::bigint,
+        null, min(s.currency), sum(s.amount)::bigint,
+        jsonb_build_object('disputed', true),
+        jsonb_build_object('disputed', coalesce(bool_or(i.disputed), false)),
+        jsonb_build_object('disputes', jsonb_agg(s.object_id order by s.object_id))
+      from reconciliation_staged s
+      left join (${internalRecords(tx, "mangopay")}) i on i.kind = 'payment' and i.object_id = s.payment_intent_id
+      where s.run_id = ${runId} and s.object_type = 'dispute' and s.payment_intent_id is not null
+        and s.created >= ${from} and s.created < ${to}
+      group by s.payment_intent_id
+      having not coalesce(bool_or(i.disputed), false)
+      on conflict do nothing`;
+}
