@@ -43,6 +43,9 @@ export default defineConfig({
       ADMIN_PASSWORD: E2E.adminPassword,
       API_TOKEN: E2E.apiToken,
       STRIPE_WEBHOOK_SECRET: E2E.stripeSecret,
+      // reconciliation.spec.ts serves this API only while it runs; nothing else calls it.
+      STRIPE_API_BASE: `http://127.0.0.1:${E2E.stripeApiPort}`,
+      STRIPE_SECRET_KEY: E2E.stripeApiKey,
       // Fail fast into dead letters so the dead-letter flow does not wait on backoff.
       PROCESSING_MAX_ATTEMPTS: "1",
       PROCESSING_BACKOFF_MS: "0",

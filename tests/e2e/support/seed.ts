@@ -3,7 +3,7 @@ import { signedDelivery, stripeEvent } from "../../fixtures/stripe";
 import { E2E } from "./env";
 
 /** Data goes in only through public interfaces: signed webhooks and the REST API. */
-export async function sendStripeEvent(request: APIRequestContext, event: ReturnType<typeof stripeEvent>) {
+export async function sendStripeEvent<E extends { id: string }>(request: APIRequestContext, event: E) {
   const delivery = signedDelivery(event, E2E.stripeSecret);
   const response = await request.post("/api/webhooks/stripe", {
     headers: delivery.headers,
@@ -18,7 +18,7 @@ const auth = { authorization: `Bearer ${E2E.apiToken}` };
 
 export async function api<T>(
   request: APIRequestContext,
-  method: "GET" | "POST",
+  method: "GET" | "POST" | "PUT",
   path: string,
   body?: unknown,
 ): Promise<T> {
