@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { AdyenReportUpload } from "@/components/reconciliation/adyen-report-upload";
 import { MonthPicker } from "@/components/reconciliation/month-picker";
 import { SettlementTable } from "@/components/reconciliation/settlement-table";
 import { StatementUpload } from "@/components/reconciliation/statement-upload";
@@ -10,6 +11,7 @@ import { hasRole } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { currentMonth, settlementReport } from "@/lib/reconciliation/settlement";
 import { importStatementAction } from "./actions";
+import { importAdyenReportAction } from "./adyen-report-actions";
 
 export const metadata: Metadata = { title: "Payouts" };
 export const dynamic = "force-dynamic";
@@ -53,6 +55,11 @@ export default async function PayoutsPage({
         {finance && (
           <Card title="Bank statement">
             <StatementUpload action={importStatementAction} />
+          </Card>
+        )}
+        {finance && (
+          <Card title="Adyen settlement details report">
+            <AdyenReportUpload action={importAdyenReportAction} />
           </Card>
         )}
       </div>
