@@ -40,5 +40,15 @@ export async function discrepancyContext({
     select * from (${internalRecords(sql, provider)}) r
     where r.object_id = any(${ids}) or r.charge_id = any(${ids})
     limit 1`;
-  return { events, record: record ?? null };
+  return { events, record: record ? withMinorUnits(record) : null };
+}
+
+/** postgres.js hands bigints over as strings; finance should read amounts as the numbers they are. */
+function withMinorUnits(record: Record<string, unknown>): Record<string, unknown> {
+  const converted: Record<string, unknown> = { ...record };
+  for (const key of ["amount", "amount_refunded", "fee"]) {
+    const value = record[key];
+    if (typeof value === "string" && Number.isSafeInteger(Number(value))) converted[key] = Number(value);
+  }
+  return converted;
 }

@@ -269,6 +269,7 @@ test("finance works every open discrepancy to zero on /discrepancies", async ({ 
   await discrepancies.open(drift);
   await expect(detail.card("Provider vs ours")).toContainText("€50.00");
   await expect(detail.card("Provider vs ours")).toContainText("€40.00");
+  await expect(detail.card("Our record")).toContainText('"amount": 4000,');
   await saveScreenshot(page, "discrepancy-detail");
   await detail.resolve("fixed_internally", `e2e ${tag}: booked the provider's 50.00`);
   await expect(detail.card("Provider vs ours")).toContainText("Resolution: fixed_internally");
