@@ -74,7 +74,7 @@ async function phase(
 }
 
 export async function endToEndSection(context: Context): Promise<SectionResult> {
-  const durationMs = context.quick ? 3_000 : 15_000;
+  const durationMs = Number(process.env.BENCH_SECONDS ?? (context.quick ? 3 : 15)) * 1000;
   const parts: string[] = [];
   const targets: Target[] = [];
   const phases: Phase[] = [];

@@ -44,18 +44,22 @@ export function spawnScript(script: string, env: Env, args: string[] = []): Chil
 
 /** `next start` of a production build in `distDir`, the way `npm start` serves it. */
 export function spawnNext(distDir: string, port: number, env: Env): Child {
-  const child = spawn(process.execPath, [...nodeArgs, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      ...quietEnv,
-      ...env,
-      NEXT_DIST_DIR: distDir,
-      NODE_ENV: "production",
-      TALLY_PROCESS_NAME: "web",
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, nextBin, "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        ...quietEnv,
+        ...env,
+        NEXT_DIST_DIR: distDir,
+        NODE_ENV: "production",
+        TALLY_PROCESS_NAME: "web",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
     },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  );
   return wrap(child);
 }
 
