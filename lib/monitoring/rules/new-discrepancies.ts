@@ -1,5 +1,6 @@
 import "server-only";
 import { rawSql } from "@/db";
+import { formatMoney } from "@/lib/dashboard/money";
 import { tablesPresent } from "../defensive";
 import { dashboardLink } from "../dashboard-link";
 import { fromEpochMs, plural, type AlertRuleCheck } from "./types";
@@ -44,7 +45,9 @@ export const newDiscrepanciesRule: AlertRuleCheck = {
       const count = group.reduce((sum, row) => sum + row.count, 0);
       const risk = group
         .filter((row) => row.at_risk !== "0")
-        .map((row) => `${row.at_risk} ${(row.currency ?? "?").toUpperCase()} minor units`)
+        .map((row) =>
+          row.currency ? formatMoney(Number(row.at_risk), row.currency) : `${row.at_risk} (unknown currency)`,
+        )
         .join(", ");
       return {
         rule: "new_discrepancies" as const,
