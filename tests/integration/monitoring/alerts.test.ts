@@ -153,7 +153,7 @@ describe("alert rules against a local Slack-compatible sink", () => {
     const fired = sink.matching("[FIRING] New discrepancies after a reconciliation run — stripe");
     expect(fired).toHaveLength(1);
     expect(fired[0]).toContain(
-      `run ${run!.id} (stripe) found 2 new open discrepancies; amount at risk 2000 EUR`,
+      `run ${run!.id} (stripe) found 2 new open discrepancies; amount at risk €20.00`,
     );
     expect(fired[0]).toContain(`https://tally.example/discrepancies?run_id=${run!.id}`);
 
