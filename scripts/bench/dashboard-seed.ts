@@ -28,7 +28,7 @@ async function main() {
     select 'stripe', 'evt_bench_' || ${run} || '_' || g, kind, object_id, 'payment_intent', status,
       case when status = 'processed' then 1 else 3 end,
       received_at, received_at - interval '1 second',
-      case when status = 'processed' then received_at + (50 + (g * 7919) % 4000) * interval '1 millisecond' end,
+      case when status = 'processed' then received_at + (50 + (g::bigint * 7919) % 4000) * interval '1 millisecond' end,
       received_at,
       case when status in ('dead', 'retrying') then 'Refund ' || object_id || ' exceeds amount ' || (g % 5000) end,
       jsonb_build_object('id', 'evt_bench_' || ${run} || '_' || g, 'object', 'event', 'type', kind,
@@ -41,7 +41,7 @@ async function main() {
         'pi_bench_' || ${run} || '_' || (g / 3) as object_id,
         case when g % 200 = 0 then 'dead' when g % 97 = 0 then 'retrying'
              when g % 6 = 5 then 'ignored' else 'processed' end as status,
-        now() - ((g * 7907) % 86400000) * interval '1 millisecond' as received_at
+        now() - ((g::bigint * 7907) % 86400000) * interval '1 millisecond' as received_at
       from generate_series(1, ${count}::int) g
     ) seeded`;
   await sql`analyze events`;
