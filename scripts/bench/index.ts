@@ -5,7 +5,7 @@
  *
  *   npm run bench                      all sections, writes docs/benchmarks.md
  *   npm run bench -- ingest e2e        only those sections, printed (file untouched)
- *   BENCH_QUICK=1 npm run bench        a short smoke run of everything
+ *   BENCH_QUICK=1 npm run bench        a short smoke run of everything (written to the temp dir)
  *
  * Sections: ingest, e2e, reconciliation, dashboard. The production build is
  * made in NEXT_DIST_DIR (default .next-bench) when missing or stale.
@@ -125,12 +125,15 @@ async function main() {
       ...results.flatMap((result) => [`## ${result.title}`, "", result.markdown, ""]),
     ].join("\n");
     if (requested.length === 0) {
-      const file = path.join(root, "docs/benchmarks.md");
+      // A smoke run must not replace the real figures.
+      const file = quick
+        ? path.join(os.tmpdir(), "tally-benchmarks-quick.md")
+        : path.join(root, "docs/benchmarks.md");
       // Formatted as the repository's prettier check expects.
       const prettier = await import("prettier");
       const options = (await prettier.resolveConfig(file)) ?? {};
       writeFileSync(file, await prettier.format(document, { ...options, filepath: file }));
-      say("wrote docs/benchmarks.md");
+      say(`wrote ${path.relative(root, file)}`);
     } else {
       console.log(`\n## Targets\n\n${document.split("## Targets\n\n")[1]!.split("\n\n")[0]}`);
     }
