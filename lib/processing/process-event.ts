@@ -44,10 +44,20 @@ async function lockGroups(
     ...new Set(snapshots.flatMap((s) => [`${provider}:${groupIdOf(s)}`, `${provider}:${s.objectId}`])),
   ];
   if (keys.length === 0 && fallback) keys.push(`${provider}:${fallback}`);
-  // Sorted, so two transactions locking the same groups cannot deadlock.
-  for (const key of keys.sort())
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+  if (keys.length === 0) return;
+  // One round trip; the keys are taken in sorted order (the subquery's order is
+  // the order the outer select evaluates in), so two transactions cannot deadlock.
+  const values = sql.join(
+    keys.map((key) => sql`(${key})`),
+    sql`, `,
+  );
+  await tx.execute(sql`
+    select pg_advisory_xact_lock(hashtextextended(k, 0))
+    from (select k from (values ${values}) as v(k) order by k) ordered`);
 }
+
+// Only these kinds feed a payment group's refunded total and dispute flag.
+const GROUP_KINDS = new Set(["payment", "charge", "refund", "dispute"]);
 
 /**
  * Applies one claimed event in one transaction: the record changes, the
@@ -84,16 +94,24 @@ export async function processEvent({
             occurredAt: snapshot.occurredAt ?? event.providerCreatedAt,
           },
         });
-        groups.add(groupIdOf(snapshot));
+        if (GROUP_KINDS.has(snapshot.kind)) groups.add(groupIdOf(snapshot));
       }
       for (const paymentId of groups)
         await recomputePaymentGroup(tx, { provider: event.provider, paymentId });
-      await recordAttempt(tx, { event, startedAt, outcome: "processed", workerId });
+      // Status and attempt row in one statement: no row (lease lost) means no attempt either.
+      const finishedAt = new Date();
       const updated = await tx.execute(sql`
-        update events set status = 'processed', processed_at = now(), last_error = null,
-          locked_by = null, locked_until = null
-        where id = ${event.id} and status = 'processing' and locked_by = ${workerId}
-        returning id`);
+        with done as (
+          update events set status = 'processed', processed_at = now(), last_error = null,
+            locked_by = null, locked_until = null
+          where id = ${event.id} and status = 'processing' and locked_by = ${workerId}
+          returning id
+        )
+        insert into event_attempts (event_id, attempt, started_at, finished_at, outcome, error, duration_ms, worker_id)
+        select id, ${event.attempts}, ${startedAt.toISOString()}, ${finishedAt.toISOString()}, 'processed', null,
+          ${finishedAt.getTime() - startedAt.getTime()}, ${workerId}
+        from done
+        returning event_id`);
       if (updated.length !== 1) throw new LostLease();
     });
     log.debug(
