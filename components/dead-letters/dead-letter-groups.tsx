@@ -105,8 +105,16 @@ export function DeadLetterGroups({
     });
   };
 
+  const resultAlert = result && <Alert tone={result.ok ? "success" : "error"}>{result.text}</Alert>;
+
+  // The outcome of the last action stays on screen even when it emptied the list.
   if (groups.length === 0)
-    return <Alert tone="success">No dead letters. Everything received has been processed or closed.</Alert>;
+    return (
+      <div className="flex flex-col gap-4">
+        {resultAlert}
+        <Alert tone="success">No dead letters. Everything received has been processed or closed.</Alert>
+      </div>
+    );
 
   return (
     <div className="flex flex-col gap-4">
@@ -139,7 +147,7 @@ export function DeadLetterGroups({
         </div>
       )}
       {!canAct && <Alert>Replaying or discarding dead letters needs the operator role.</Alert>}
-      {result && <Alert tone={result.ok ? "success" : "error"}>{result.text}</Alert>}
+      {resultAlert}
       {groups.map((group) => {
         const ids = group.events.map((event) => event.id);
         const allOn = ids.every((id) => selected.has(id));
