@@ -1,3 +1,5 @@
+import { ZERO_DECIMAL_CURRENCIES } from "@/lib/currency";
+
 /**
  * SQL expressions that read a payment amount and currency out of a stored
  * payload, whichever provider shape it has (Stripe `data.object`, Adyen
@@ -21,28 +23,9 @@ export function sumByCurrency(items: { amount: number | null; currency: string |
     .map(([currency, amount]) => ({ currency, amount }));
 }
 
-const ZERO_DECIMAL = new Set([
-  "bif",
-  "clp",
-  "djf",
-  "gnf",
-  "jpy",
-  "kmf",
-  "krw",
-  "mga",
-  "pyg",
-  "rwf",
-  "ugx",
-  "vnd",
-  "vuv",
-  "xaf",
-  "xof",
-  "xpf",
-]);
-
 /** Minor units → a display string, e.g. 12345 eur → "€123.45". */
 export function formatMoney(amount: number, currency: string): string {
-  const exponent = ZERO_DECIMAL.has(currency.toLowerCase()) ? 0 : 2;
+  const exponent = ZERO_DECIMAL_CURRENCIES.has(currency.toLowerCase()) ? 0 : 2;
   try {
     return new Intl.NumberFormat("en", { style: "currency", currency: currency.toUpperCase() }).format(
       amount / 10 ** exponent,

@@ -1,34 +1,9 @@
+import { minorUnitDigits } from "@/lib/currency";
 import { AppError } from "@/lib/errors";
 import { mapColumns, type ColumnField } from "./columns";
 import { parseCsv } from "./csv";
 
 export type ParsedDeposit = { bookedOn: string; amount: number; currency: string; reference: string };
-
-const ZERO_DECIMAL = new Set([
-  "bif",
-  "clp",
-  "djf",
-  "gnf",
-  "jpy",
-  "kmf",
-  "krw",
-  "mga",
-  "pyg",
-  "rwf",
-  "ugx",
-  "vnd",
-  "vuv",
-  "xaf",
-  "xof",
-  "xpf",
-]);
-const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
-
-export function minorUnitDigits(currency: string): number {
-  if (ZERO_DECIMAL.has(currency)) return 0;
-  if (THREE_DECIMAL.has(currency)) return 3;
-  return 2;
-}
 
 /**
  * "1,234.56", "1.234,56", "-12.5", "(12.50)", "€ 12,00" → integer minor units,
