@@ -2,6 +2,7 @@ import "server-only";
 import { rawSql } from "@/db";
 import { AppError } from "@/lib/errors";
 import type { NormalisedEvent, ProviderName } from "@/lib/providers/types";
+import { groupCommit } from "./group-commit";
 import { wakeWorkers } from "./wake";
 
 export { EVENTS_CHANNEL } from "./wake";
@@ -11,10 +12,87 @@ export type StoredEvents = {
   duplicates: number;
 };
 
+type EventRow = {
+  provider: ProviderName;
+  event: NormalisedEvent;
+  rawBody: string;
+  headers: Record<string, string>;
+  recovered: boolean;
+};
+
+const keyOf = (provider: string, account: string, providerEventId: string) =>
+  `${provider}\u0000${account}\u0000${providerEventId}`;
+
 /**
- * Stores a delivery's events in one statement and commits before returning.
- * The unique (provider, account, event id) index makes concurrent duplicate
- * deliveries collapse to one row. Workers are woken after the commit.
+ * Inserts rows from any number of deliveries as one statement (one commit).
+ * The rows travel as one JSON document unpacked by `json_to_recordset`, so
+ * the statement text is the same for every batch size and stays prepared.
+ * Returns, per row, its new id, or null when the event was already stored
+ * (or repeated earlier in the batch, where the first copy wins).
+ */
+async function insertRows(rows: EventRow[]): Promise<({ id: number; status: string } | null)[]> {
+  const sql = rawSql();
+  const document = JSON.stringify(
+    rows.map((row, position) => ({
+      position,
+      provider: row.provider,
+      account: row.event.account,
+      provider_event_id: row.event.providerEventId,
+      type: row.event.type,
+      object_id: row.event.objectId,
+      object_type: row.event.objectType,
+      status: row.event.handled ? "pending" : "ignored",
+      provider_created_at: row.event.providerCreatedAt?.toISOString() ?? null,
+      payload: row.event.payload,
+      raw_body: row.rawBody,
+      headers: row.headers,
+      livemode: row.event.livemode ?? null,
+      recovered: row.recovered,
+    })),
+  );
+  const inserted = await sql<
+    { id: string; provider: string; account: string; provider_event_id: string; status: string }[]
+  >`
+    insert into events (
+      provider, account, provider_event_id, type, object_id, object_type, status,
+      provider_created_at, payload, raw_body, headers, livemode, recovered
+    )
+    select provider, account, provider_event_id, type, object_id, object_type, status,
+      provider_created_at, payload, raw_body, headers, livemode, recovered
+    from json_to_recordset(${document}::json) as input(
+      position int, provider text, account text, provider_event_id text, type text,
+      object_id text, object_type text, status text, provider_created_at timestamptz,
+      payload jsonb, raw_body text, headers jsonb, livemode boolean, recovered boolean
+    )
+    order by position
+    on conflict (provider, account, provider_event_id) do nothing
+    returning id, provider, account, provider_event_id, status`;
+  const byKey = new Map(
+    inserted.map((row) => [
+      keyOf(row.provider, row.account, row.provider_event_id),
+      { id: Number(row.id), status: row.status },
+    ]),
+  );
+  return rows.map((row) => {
+    const key = keyOf(row.provider, row.event.account, row.event.providerEventId);
+    const stored = byKey.get(key) ?? null;
+    byKey.delete(key);
+    return stored;
+  });
+}
+
+/**
+ * Concurrent deliveries share inserts: at most two statements are in flight
+ * per process, and everything that arrives meanwhile goes in the next one.
+ * One commit then makes a whole group of deliveries durable, where one
+ * statement per delivery spent most of its time on round trips and flushes.
+ */
+const insertShared = groupCommit({ flush: insertRows, maxInFlight: 2, maxItems: 500 });
+
+/**
+ * Stores a delivery's events and commits before returning. The unique
+ * (provider, account, event id) index makes concurrent duplicate deliveries
+ * collapse to one row. Workers are woken after the commit.
  */
 export async function storeEvents(input: {
   provider: ProviderName;
@@ -26,36 +104,22 @@ export async function storeEvents(input: {
   deadlineMs?: number;
 }): Promise<StoredEvents> {
   if (input.events.length === 0) return { stored: [], duplicates: 0 };
-  const sql = rawSql();
-  // JSON goes over the wire as text and is cast in SQL: Drizzle owns this client's json serializers.
-  const headers = JSON.stringify(input.headers);
+  const headers = input.headers;
   const recovered = input.recovered ?? false;
-  const rows = input.events.map(
-    (event) => sql`(
-      ${input.provider}, ${event.account}, ${event.providerEventId}, ${event.type},
-      ${event.objectId}, ${event.objectType}, ${event.handled ? "pending" : "ignored"},
-      ${event.providerCreatedAt?.toISOString() ?? null}, ${JSON.stringify(event.payload)}::jsonb,
-      ${input.rawBody}, ${headers}::jsonb, ${event.livemode ?? null}, ${recovered}
-    )`,
+  const rows = input.events.map((event) => ({
+    provider: input.provider,
+    event,
+    rawBody: input.rawBody,
+    headers,
+    recovered,
+  }));
+  const insert = insertShared(rows);
+  const results = input.deadlineMs ? await withDeadline(insert, input.deadlineMs) : await insert;
+  if (results.some((result) => result?.status === "pending")) wakeWorkers();
+  const stored = results.flatMap((result, index) =>
+    result ? [{ id: result.id, providerEventId: input.events[index]!.providerEventId }] : [],
   );
-  const values = rows.reduce((list, row) => sql`${list}, ${row}`);
-  const insert = sql<{ id: string; provider_event_id: string; status: string }[]>`
-    with ins as (
-      insert into events (
-        provider, account, provider_event_id, type, object_id, object_type, status,
-        provider_created_at, payload, raw_body, headers, livemode, recovered
-      )
-      values ${values}
-      on conflict (provider, account, provider_event_id) do nothing
-      returning id, provider_event_id, status
-    )
-    select id, provider_event_id, status from ins`;
-  const inserted = input.deadlineMs ? await withDeadline(insert, input.deadlineMs) : await insert;
-  if (inserted.some((row) => row.status === "pending")) wakeWorkers();
-  return {
-    stored: inserted.map((row) => ({ id: Number(row.id), providerEventId: row.provider_event_id })),
-    duplicates: input.events.length - inserted.length,
-  };
+  return { stored, duplicates: input.events.length - stored.length };
 }
 
 /**

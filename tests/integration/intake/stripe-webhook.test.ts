@@ -76,6 +76,50 @@ describe("POST /api/webhooks/stripe", () => {
     expect(await eventRows(event.id)).toHaveLength(1);
   });
 
+  it("makes concurrent deliveries durable in shared commits", async () => {
+    const events = Array.from({ length: 30 }, () => stripeEvent());
+    const deliveries = [...events, events[3], events[7]].map((event) => signedDelivery(event));
+    const responses = await Promise.all(deliveries.map(({ body, headers }) => deliver(body, headers)));
+
+    expect(responses.map((r) => r.status)).toEqual(Array(32).fill(200));
+    // A repeated event is acknowledged twice but stored once: exactly one of its two replies is fresh.
+    const duplicate = (index: number) =>
+      (responses[index]!.json() as { duplicate?: boolean }).duplicate === true;
+    expect(responses.filter((_, index) => duplicate(index))).toHaveLength(2);
+    expect([duplicate(3), duplicate(30)].sort()).toEqual([false, true]);
+    expect([duplicate(7), duplicate(31)].sort()).toEqual([false, true]);
+    const rows = await withSql(
+      database.url,
+      (sql) => sql`
+        select provider_event_id, raw_body, xmin::text as xmin from events
+        where provider_event_id in ${sql(events.map((event) => event.id))}`,
+    );
+    expect(rows).toHaveLength(30);
+    const bodies = new Map(events.map((event, index) => [event.id, deliveries[index]!.body]));
+    for (const row of rows) expect(row.raw_body).toBe(bodies.get(row.provider_event_id));
+    // Rows written by one transaction share its xmin: fewer transactions than deliveries means shared commits.
+    expect(new Set(rows.map((row) => row.xmin)).size).toBeLessThan(events.length);
+  });
+
+  it("fails only the delivery the database refuses when it shares a commit with others", async () => {
+    const events = Array.from({ length: 12 }, () => stripeEvent());
+    // A NUL escape is valid JSON that jsonb refuses.
+    const poison = stripeEvent({ object: { id: "pi_poison", object: "payment_intent", note: "\u0000" } });
+    const deliveries = [...events.slice(0, 6), poison, ...events.slice(6)].map((event) =>
+      signedDelivery(event),
+    );
+    const responses = await Promise.all(deliveries.map(({ body, headers }) => deliver(body, headers)));
+
+    expect(responses.map((r) => r.status)).toEqual([...Array(6).fill(200), 500, ...Array(6).fill(200)]);
+    const stored = await withSql(
+      database.url,
+      (sql) => sql`
+        select provider_event_id from events
+        where provider_event_id in ${sql([...events.map((event) => event.id), poison.id])}`,
+    );
+    expect(stored.map((row) => row.provider_event_id).sort()).toEqual(events.map((event) => event.id).sort());
+  });
+
   it("verifies with any configured secret (rotation)", async () => {
     const event = stripeEvent();
     const body = JSON.stringify(event);
