@@ -1,4 +1,4 @@
-import { ZERO_DECIMAL_CURRENCIES } from "@/lib/currency";
+import { minorUnitDigits } from "@/lib/currency";
 
 /**
  * SQL expressions that read a payment amount and currency out of a stored
@@ -23,13 +23,20 @@ export function sumByCurrency(items: { amount: number | null; currency: string |
     .map(([currency, amount]) => ({ currency, amount }));
 }
 
-/** Minor units → a display string, e.g. 12345 eur → "€123.45". */
+/**
+ * Minor units → a display string, e.g. 12345 eur → "€123.45", 12345 kwd →
+ * "KWD 12.345". The digits are the provider's minor units, not Intl's own
+ * idea of the currency, so no amount is ever shown rounded.
+ */
 export function formatMoney(amount: number, currency: string): string {
-  const exponent = ZERO_DECIMAL_CURRENCIES.has(currency.toLowerCase()) ? 0 : 2;
+  const exponent = minorUnitDigits(currency.toLowerCase());
   try {
-    return new Intl.NumberFormat("en", { style: "currency", currency: currency.toUpperCase() }).format(
-      amount / 10 ** exponent,
-    );
+    return new Intl.NumberFormat("en", {
+      style: "currency",
+      currency: currency.toUpperCase(),
+      minimumFractionDigits: exponent,
+      maximumFractionDigits: exponent,
+    }).format(amount / 10 ** exponent);
   } catch {
     return `${(amount / 10 ** exponent).toFixed(exponent)} ${currency.toUpperCase()}`;
   }

@@ -36,4 +36,11 @@ describe("money", () => {
     expect(formatMoney(12345, "eur")).toBe("€123.45");
     expect(formatMoney(500, "jpy")).toBe("¥500");
   });
+
+  it("shows three-decimal currencies to the fils, and never rounds to Intl's own digits", () => {
+    expect(formatMoney(12345, "kwd")).toBe("KWD\u00a012.345");
+    expect(formatMoney(-1, "bhd")).toBe("-BHD\u00a00.001");
+    // Intl shows ISK without decimals; Stripe counts it in hundredths.
+    expect(formatMoney(12345, "isk")).toBe("ISK\u00a0123.45");
+  });
 });
