@@ -92,7 +92,7 @@ describe("POST /api/webhooks/stripe", () => {
       database.url,
       (sql) => sql`
         select provider_event_id, raw_body, xmin::text as xmin from events
-        where provider_event_id in ${sql(events.map((event) => event.id))}`,
+        where provider_event_id = any(${events.map((event) => event.id)})`,
     );
     expect(rows).toHaveLength(30);
     const bodies = new Map(events.map((event, index) => [event.id, deliveries[index]!.body]));
@@ -115,7 +115,7 @@ describe("POST /api/webhooks/stripe", () => {
       database.url,
       (sql) => sql`
         select provider_event_id from events
-        where provider_event_id in ${sql([...events.map((event) => event.id), poison.id])}`,
+        where provider_event_id = any(${[...events.map((event) => event.id), poison.id]})`,
     );
     expect(stored.map((row) => row.provider_event_id).sort()).toEqual(events.map((event) => event.id).sort());
   });
