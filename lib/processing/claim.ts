@@ -63,6 +63,10 @@ export async function claimEvents({
   limit: number;
 }): Promise<Event[]> {
   const sql = rawSql();
+  // Ordered by next_attempt_at alone, so the partial index yields rows in claim order and
+  // the scan stops at the limit: a tie-break on id would sort every due row each time (a
+  // burst stored in one statement shares one timestamp). Ties come in index order, which
+  // is roughly the order they were stored in.
   const rows = await sql<EventRow[]>`
     update events e set
       status = 'processing',
@@ -72,7 +76,7 @@ export async function claimEvents({
     from (
       select id from events
       where status in ('pending', 'retrying') and next_attempt_at <= now()
-      order by next_attempt_at, id
+      order by next_attempt_at
       limit ${limit}
       for update skip locked
     ) due
@@ -90,9 +94,16 @@ export async function claimEvents({
 export async function renewLeases({ workerId, ids }: { workerId: string; ids: number[] }): Promise<number> {
   if (ids.length === 0) return 0;
   const sql = rawSql();
+  // SKIP LOCKED: a row locked right now is being finished by this worker's own
+  // transaction; waiting for it could deadlock against that transaction's
+  // multi-row status update, and it needs no renewal.
   const rows = await sql`
     update events set locked_until = now() + make_interval(secs => ${LEASE_MS / 1000})
-    where id in ${sql(ids)} and status = 'processing' and locked_by = ${workerId}
+    where id in (
+      select id from events
+      where id in ${sql(ids)} and status = 'processing' and locked_by = ${workerId}
+      for update skip locked
+    )
     returning id`;
   return rows.length;
 }

@@ -7,28 +7,33 @@ import { periodicJobs } from "@/lib/jobs/registry";
 import { startJobs } from "@/lib/jobs/runner";
 import { log } from "@/lib/log";
 import { claimEvents, LEASE_MS, releaseExpiredLeases, renewLeases } from "./claim";
-import { processEvent } from "./process-event";
+import { processChunk } from "./process-chunk";
 
 const HEARTBEAT_MS = 5_000;
 const LEASE_SWEEP_MS = 15_000;
 const MAX_LEASE_RENEWAL_MS = 10 * 60_000;
+// Measured with scripts/bench/drain.ts on a 2-core machine shared with PostgreSQL (docs/processing.md).
+const DEFAULT_CHUNK_SIZE = 20;
+const DEFAULT_CONCURRENCY = 3;
 
 export type Worker = { id: string; stop: () => Promise<void>; processed: () => number };
 
 /**
- * A worker: wakes on NOTIFY (with a slow poll as a safety net), claims due
- * events in batches and applies them `concurrency` at a time, beats its
- * heartbeat, returns expired leases to the queue, and runs periodic jobs.
+ * A worker: wakes on NOTIFY (with a slow poll as a safety net) and runs
+ * `concurrency` lanes, each claiming up to `chunkSize` due events at a time
+ * and applying them in one transaction (lib/processing/process-chunk.ts); it
+ * beats its heartbeat, keeps its in-flight leases alive, returns expired
+ * leases to the queue, and runs periodic jobs.
  */
 export async function startWorker({
   workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
-  batchSize = 20,
-  concurrency = 4,
+  chunkSize = DEFAULT_CHUNK_SIZE,
+  concurrency = DEFAULT_CONCURRENCY,
   pollMs = 2_000,
   jobs = true,
 }: {
   workerId?: string;
-  batchSize?: number;
+  chunkSize?: number;
   concurrency?: number;
   pollMs?: number;
   jobs?: boolean;
@@ -36,22 +41,21 @@ export async function startWorker({
   const sql = rawSql();
   let stopped = false;
   let processed = 0;
-  let wake: (() => void) | null = null;
+  // Every sleeping lane wakes on a notification: each claims its own chunk.
+  const sleepers = new Set<() => void>();
   const signal = () => {
-    const resolve = wake;
-    wake = null;
-    resolve?.();
+    for (const wake of [...sleepers]) wake();
   };
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        wake = null;
-        resolve();
-      }, ms);
-      wake = () => {
+      if (stopped) return resolve();
+      const wake = () => {
         clearTimeout(timer);
+        sleepers.delete(wake);
         resolve();
       };
+      const timer = setTimeout(wake, ms);
+      sleepers.add(wake);
     });
 
   const listener = await sql.listen(EVENTS_CHANNEL, signal);
@@ -71,43 +75,41 @@ export async function startWorker({
     () => void releaseExpiredLeases().catch((err) => log.warn({ err }, "lease sweep failed")),
     LEASE_SWEEP_MS,
   );
+  // Claimed and not yet finished, with when each was claimed: their leases are
+  // renewed while they run (bounded, so a hung call cannot hold events forever).
+  const inFlight = new Map<number, number>();
+  const renewal = setInterval(() => {
+    const now = Date.now();
+    const ids = [...inFlight]
+      .filter(([, claimedAt]) => now - claimedAt <= MAX_LEASE_RENEWAL_MS)
+      .map(([id]) => id);
+    void renewLeases({ workerId, ids }).catch((err) => log.warn({ err }, "lease renewal failed"));
+  }, LEASE_MS / 3);
   const periodic = jobs ? startJobs({ jobs: periodicJobs(), holder: workerId }) : null;
 
-  const loop = (async () => {
+  const lane = async () => {
     while (!stopped) {
       try {
-        const batch = await claimEvents({ workerId, limit: batchSize });
-        if (batch.length === 0) {
+        const chunk = await claimEvents({ workerId, limit: chunkSize });
+        if (chunk.length === 0) {
           await sleep(pollMs);
           continue;
         }
-        // Lanes pull from the batch; events of one payment group serialise on its lock.
-        let next = 0;
-        const lane = async () => {
-          while (next < batch.length) {
-            const event = batch[next++]!;
-            const outcome = await processEvent({ event, workerId });
-            if (outcome === "processed") processed++;
-          }
-        };
-        // Keep the batch's leases alive while it runs (bounded, so a hung call cannot hold events forever).
         const claimedAt = Date.now();
-        const ids = batch.map((event) => event.id);
-        const renewal = setInterval(() => {
-          if (Date.now() - claimedAt > MAX_LEASE_RENEWAL_MS) return;
-          void renewLeases({ workerId, ids }).catch((err) => log.warn({ err }, "lease renewal failed"));
-        }, LEASE_MS / 3);
+        for (const event of chunk) inFlight.set(event.id, claimedAt);
         try {
-          await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, lane));
+          const outcomes = await processChunk({ events: chunk, workerId });
+          processed += outcomes.filter((outcome) => outcome === "processed").length;
         } finally {
-          clearInterval(renewal);
+          for (const event of chunk) inFlight.delete(event.id);
         }
       } catch (err) {
         log.error({ err, workerId }, "worker loop error; backing off");
         await sleep(pollMs);
       }
     }
-  })();
+  };
+  const lanes = Promise.all(Array.from({ length: concurrency }, lane));
 
   log.info({ workerId }, "worker started");
   return {
@@ -118,7 +120,8 @@ export async function startWorker({
       signal();
       clearInterval(heartbeat);
       clearInterval(sweeper);
-      await loop;
+      await lanes;
+      clearInterval(renewal);
       await periodic?.stop();
       await listener.unlisten().catch(() => {});
       await sql`delete from worker_heartbeats where worker_id = ${workerId}`.catch(() => {});

@@ -42,20 +42,40 @@ const mergedFieldKeys = `records.field_keys || jsonb_strip_nulls(jsonb_build_obj
   (column) => `'${column}', case when ${wins(column)} then excluded.order_key end`,
 ).join(", ")}))`;
 
-/**
- * Applies one snapshot. The row's state (status, data, last event) is that of
- * the snapshot with the greatest order key (lib/records/order-key.ts), and
- * each other column holds the value of the greatest-keyed snapshot that
- * stated it — so every column is a maximum over the snapshots seen, and the
- * row does not depend on the order they arrive in. Returns whether the
- * snapshot became the record's state.
- */
-export async function applySnapshot(
-  tx: Transaction,
-  { snapshot, source }: { snapshot: RecordSnapshot; source: SnapshotSource },
-): Promise<{ applied: boolean }> {
+const newer = sql.raw(greaterKey("excluded.order_key", "records.order_key"));
+
+// The upsert's text never depends on how many rows it carries (they travel as one
+// jsonb array), so PostgreSQL parses and plans it once per connection.
+const UPSERT = sql`
+    insert into records (
+      provider, object_id, kind, status, amount, currency, customer_id, payment_id, charge_id,
+      parent_id, own_amount_refunded, own_disputed, fee, net, provider_created_at,
+      last_event_at, last_event_id, order_key, field_keys, data
+    )
+    select provider, object_id, kind, status, amount, currency, customer_id, payment_id, charge_id,
+      parent_id, own_amount_refunded, own_disputed, fee, net, provider_created_at,
+      last_event_at, last_event_id, order_key, field_keys, data
+    from jsonb_to_recordset(`;
+const UPSERT_TAIL = sql`::jsonb) as s(
+      provider text, object_id text, kind text, status text, amount bigint, currency text,
+      customer_id text, payment_id text, charge_id text, parent_id text, own_amount_refunded bigint,
+      own_disputed boolean, fee bigint, net bigint, provider_created_at timestamptz,
+      last_event_at timestamptz, last_event_id text, order_key text, field_keys jsonb, data jsonb)
+    on conflict (provider, object_id) do update set
+      status = case when ${newer} then excluded.status else records.status end,
+      ${sql.raw(STATED_COLUMNS.map(mergeColumn).join(",\n      "))},
+      field_keys = ${sql.raw(mergedFieldKeys)},
+      last_event_at = case when ${newer} then excluded.last_event_at else records.last_event_at end,
+      last_event_id = case when ${newer} then excluded.last_event_id else records.last_event_id end,
+      data = case when ${newer} then excluded.data else records.data end,
+      order_key = case when ${newer} then excluded.order_key else records.order_key end,
+      updated_at = now()`;
+
+export type SourcedSnapshot = { snapshot: RecordSnapshot; source: SnapshotSource };
+
+function rowOf({ snapshot, source }: SourcedSnapshot) {
   const key = orderKey(snapshot, source);
-  const values = {
+  const stated = {
     amount: snapshot.amount,
     currency: snapshot.currency,
     customer_id: snapshot.customerId ?? null,
@@ -69,88 +89,128 @@ export async function applySnapshot(
     provider_created_at: iso(snapshot.providerCreatedAt),
   };
   const fieldKeys = Object.fromEntries(
-    Object.entries(values)
+    Object.entries(stated)
       .filter(([, value]) => value !== null)
       .map(([column]) => [column, key]),
   );
-  const newer = sql.raw(greaterKey("excluded.order_key", "records.order_key"));
-  const result = await tx.execute<{ order_key: string }>(sql`
-    insert into records (
-      provider, object_id, kind, status, amount, currency, customer_id, payment_id, charge_id,
-      parent_id, own_amount_refunded, own_disputed, fee, net, provider_created_at,
-      last_event_at, last_event_id, order_key, field_keys, data
-    ) values (
-      ${snapshot.provider}, ${snapshot.objectId}, ${snapshot.kind}, ${snapshot.status},
-      ${values.amount}, ${values.currency}, ${values.customer_id}, ${values.payment_id},
-      ${values.charge_id}, ${values.parent_id}, ${values.own_amount_refunded}, ${values.own_disputed},
-      ${values.fee}, ${values.net}, ${values.provider_created_at},
-      ${iso(source.occurredAt)}, ${source.eventId}, ${key}, ${JSON.stringify(fieldKeys)}::jsonb,
-      ${JSON.stringify(snapshot.data)}::jsonb
-    )
-    on conflict (provider, object_id) do update set
-      status = case when ${newer} then excluded.status else records.status end,
-      ${sql.raw(STATED_COLUMNS.map(mergeColumn).join(",\n      "))},
-      field_keys = ${sql.raw(mergedFieldKeys)},
-      last_event_at = case when ${newer} then excluded.last_event_at else records.last_event_at end,
-      last_event_id = case when ${newer} then excluded.last_event_id else records.last_event_id end,
-      data = case when ${newer} then excluded.data else records.data end,
-      order_key = case when ${newer} then excluded.order_key else records.order_key end,
-      updated_at = now()
-    returning order_key`);
-  return { applied: result[0]?.order_key === key };
+  return {
+    provider: snapshot.provider,
+    object_id: snapshot.objectId,
+    kind: snapshot.kind,
+    status: snapshot.status,
+    ...stated,
+    last_event_at: iso(source.occurredAt),
+    last_event_id: source.eventId,
+    order_key: key,
+    field_keys: fieldKeys,
+    data: snapshot.data,
+  };
 }
 
 /**
- * Re-derives refunded totals and dispute flags for one payment group from the
- * current snapshots of its charges, refunds and disputes. Being a function of
- * the snapshots alone, it inherits their order independence. Callers hold the
- * group's lock, so no concurrent change to the group is missed.
+ * Splits snapshots into rounds in which no object appears twice (one upsert
+ * cannot touch a row twice): round n holds each object's n-th snapshot, in
+ * the order given.
  */
-export async function recomputePaymentGroup(
-  tx: Transaction,
-  { provider, paymentId }: { provider: string; paymentId: string },
-) {
+function rounds(snapshots: SourcedSnapshot[]): SourcedSnapshot[][] {
+  const seen = new Map<string, number>();
+  const result: SourcedSnapshot[][] = [];
+  for (const item of snapshots) {
+    const object = `${item.snapshot.provider}\u0000${item.snapshot.objectId}`;
+    const round = seen.get(object) ?? 0;
+    seen.set(object, round + 1);
+    (result[round] ??= []).push(item);
+  }
+  return result;
+}
+
+/**
+ * Applies snapshots, one multi-row upsert per round. The row's state (status,
+ * data, last event) is that of the snapshot with the greatest order key
+ * (lib/records/order-key.ts), and each other column holds the value of the
+ * greatest-keyed snapshot that stated it — so every column is a maximum over
+ * the snapshots seen, and the row depends neither on the order they arrive in
+ * nor on how they are grouped into statements or transactions.
+ */
+export async function applySnapshots({
+  tx,
+  snapshots,
+}: {
+  tx: Transaction;
+  snapshots: SourcedSnapshot[];
+}): Promise<void> {
+  for (const round of rounds(snapshots))
+    await tx.execute(sql`${UPSERT}${JSON.stringify(round.map(rowOf))}${UPSERT_TAIL}`);
+}
+
+export type PaymentGroup = { provider: string; paymentId: string };
+
+/**
+ * Re-derives refunded totals and dispute flags for payment groups from the
+ * current snapshots of their charges, refunds and disputes. Being a function
+ * of the snapshots alone, it inherits their order independence. Callers hold
+ * the groups' locks, so no concurrent change to a group is missed.
+ *
+ * Each statement reads the groups' rows through one join on an index
+ * ((provider, payment_id), (provider, charge_id)) and aggregates them, so
+ * its cost follows the groups' size, whatever the table's statistics say.
+ */
+export async function recomputePaymentGroups({
+  tx,
+  groups,
+}: {
+  tx: Transaction;
+  groups: PaymentGroup[];
+}): Promise<void> {
+  if (groups.length === 0) return;
+  const list = JSON.stringify(
+    groups.map((group) => ({ provider: group.provider, payment_id: group.paymentId })),
+  );
+  const groupRows = sql`(select distinct provider, payment_id
+    from jsonb_to_recordset(${list}::jsonb) as g(provider text, payment_id text))`;
+
   await tx.execute(sql`
     with totals as (
-      select c.object_id,
+      select c.provider, c.object_id,
         -- A charge states its own refunded total as of its snapshot; refunds we hold may
         -- say more (a charge.refunded webhook was missed) — the greater is the truth so far.
         -- A refund that already existed at the charge's snapshot and failed after it was
         -- counted in that total, and the provider has since taken it back out.
-        greatest(coalesce(c.own_amount_refunded, 0) - (
-          select coalesce(sum(f.amount), 0) from records f
-          where f.provider = c.provider and f.kind = 'refund' and f.charge_id = c.object_id
-            and f.status = 'failed'
-            and f.provider_created_at <= c.last_event_at and f.last_event_at > c.last_event_at), (
-          select coalesce(sum(r.amount), 0) from records r
-          where r.provider = c.provider and r.kind = 'refund' and r.charge_id = c.object_id
-            and r.status in ${COUNTED_REFUND_STATES})) as refunded,
-        coalesce(c.own_disputed, false) or exists (
-          select 1 from records d
-          where d.provider = c.provider and d.kind = 'dispute' and d.charge_id = c.object_id) as disputed
-      from records c
-      where c.provider = ${provider} and c.payment_id = ${paymentId} and c.kind = 'charge'
+        greatest(
+          coalesce(c.own_amount_refunded, 0) - coalesce(sum(r.amount) filter (
+            where r.kind = 'refund' and r.status = 'failed'
+              and r.provider_created_at <= c.last_event_at and r.last_event_at > c.last_event_at), 0),
+          coalesce(sum(r.amount) filter (where r.kind = 'refund' and r.status in ${COUNTED_REFUND_STATES}), 0)
+        ) as refunded,
+        coalesce(c.own_disputed, false) or coalesce(bool_or(r.kind = 'dispute'), false) as disputed
+      from ${groupRows} g
+      join records c on c.provider = g.provider and c.payment_id = g.payment_id and c.kind = 'charge'
+      left join records r on r.provider = c.provider and r.charge_id = c.object_id
+        and r.kind in ('refund', 'dispute')
+      group by c.provider, c.object_id, c.own_amount_refunded, c.own_disputed, c.last_event_at
     )
     update records c set amount_refunded = t.refunded, disputed = t.disputed, updated_at = now()
     from totals t
-    where c.provider = ${provider} and c.object_id = t.object_id
+    where c.provider = t.provider and c.object_id = t.object_id
       and (c.amount_refunded, c.disputed) is distinct from (t.refunded, t.disputed)`);
 
+  // Reads the charges' totals the statement above has just written.
   await tx.execute(sql`
+    with totals as (
+      select g.provider, g.payment_id,
+        count(m.object_id) filter (where m.kind = 'charge') > 0 as has_charges,
+        coalesce(sum(m.amount_refunded) filter (where m.kind = 'charge'), 0) as charges_refunded,
+        coalesce(sum(m.amount) filter (where m.kind = 'refund' and m.status in ${COUNTED_REFUND_STATES}), 0)
+          as refunds,
+        coalesce(bool_or(m.kind = 'dispute' or (m.kind = 'charge' and m.disputed)), false) as disputed
+      from ${groupRows} g
+      left join records m on m.provider = g.provider and m.payment_id = g.payment_id
+      group by g.provider, g.payment_id
+    )
     update records p set
-      amount_refunded = case
-        when exists (select 1 from records c
-                     where c.provider = p.provider and c.payment_id = p.object_id and c.kind = 'charge')
-        then (select coalesce(sum(c.amount_refunded), 0) from records c
-              where c.provider = p.provider and c.payment_id = p.object_id and c.kind = 'charge')
-        else (select coalesce(sum(r.amount), 0) from records r
-              where r.provider = p.provider and r.payment_id = p.object_id and r.kind = 'refund'
-                and r.status in ${COUNTED_REFUND_STATES})
-        end,
-      disputed = exists (
-        select 1 from records g
-        where g.provider = p.provider and g.payment_id = p.object_id
-          and (g.kind = 'dispute' or (g.kind = 'charge' and g.disputed))),
+      amount_refunded = case when t.has_charges then t.charges_refunded else t.refunds end,
+      disputed = t.disputed,
       updated_at = now()
-    where p.provider = ${provider} and p.object_id = ${paymentId} and p.kind = 'payment'`);
+    from totals t
+    where p.provider = t.provider and p.object_id = t.payment_id and p.kind = 'payment'`);
 }

@@ -8,7 +8,9 @@
  *
  * Uses DATABASE_URL when set (a scratch database: it is migrated and its
  * events and records are truncated), otherwise a private embedded PostgreSQL
- * under BENCH_DATA_DIR (default /tmp/tally-bench-drain).
+ * under BENCH_DATA_DIR (default /tmp/tally-bench-drain). Workers run with
+ * startWorker's defaults; BENCH_CHUNK and BENCH_LANES override the chunk
+ * size and lane count.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeDb, rawSql } from "@/db";
@@ -157,9 +159,12 @@ async function round(workers: number) {
 
 async function runWorker() {
   const { startWorker } = await import("@/lib/processing/worker");
+  // The worker's own defaults unless BENCH_CHUNK / BENCH_LANES ask otherwise (for tuning them).
+  const option = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
   const worker = await startWorker({
     workerId: process.env.WORKER_ID,
-    batchSize: 50,
+    chunkSize: option("BENCH_CHUNK"),
+    concurrency: option("BENCH_LANES"),
     pollMs: 1_000,
     jobs: false,
   });

@@ -1,7 +1,8 @@
 import { rawSql } from "@/db";
 import { storeEvents } from "@/lib/inbox/store";
 import { claimEvents } from "@/lib/processing/claim";
-import { processEvent, type Outcome } from "@/lib/processing/process-event";
+import { processChunk } from "@/lib/processing/process-chunk";
+import type { Outcome } from "@/lib/processing/process-event";
 import { normaliseStripeEvent } from "@/lib/providers/stripe/normalise";
 
 /** Stores Stripe events exactly as intake does, in the given order. */
@@ -18,13 +19,13 @@ export async function ingest(events: readonly object[]) {
   }
 }
 
-/** Processes every due event one at a time, in claim order, as a single worker would. */
+/** Processes every due event in claim order, a claimed chunk per transaction, as a single worker lane would. */
 export async function drain(workerId = "test-drain"): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (;;) {
     const batch = await claimEvents({ workerId, limit: 25 });
     if (batch.length === 0) return outcomes;
-    for (const event of batch) outcomes.push(await processEvent({ event, workerId }));
+    outcomes.push(...(await processChunk({ events: batch, workerId })));
   }
 }
 

@@ -6,7 +6,7 @@ import { startWorker } from "@/lib/processing/worker";
 
 const worker = await startWorker({
   workerId: process.env.WORKER_ID,
-  batchSize: Number(process.env.BATCH_SIZE ?? 20),
+  chunkSize: Number(process.env.CHUNK_SIZE ?? 20),
   jobs: false,
 });
 process.stdout.write("ready\n");

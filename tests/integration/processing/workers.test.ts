@@ -61,7 +61,7 @@ function spawnWorker(workerId: string): Promise<ChildProcess> {
     ["--import", "tsx", "--conditions=react-server", path.join(import.meta.dirname, "worker-child.ts")],
     {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: database.url, WORKER_ID: workerId, BATCH_SIZE: "50" },
+      env: { ...process.env, DATABASE_URL: database.url, WORKER_ID: workerId, CHUNK_SIZE: "25" },
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
@@ -75,7 +75,7 @@ describe("workers", () => {
   it("4 concurrent workers apply each of 2,000 events exactly once", async () => {
     await ingest(Array.from({ length: 2000 }, (_, i) => paymentEvent("conc", i)));
     for (let i = 0; i < 4; i++)
-      started.push(await startWorker({ workerId: `w${i}`, batchSize: 25, pollMs: 200, jobs: false }));
+      started.push(await startWorker({ workerId: `w${i}`, chunkSize: 25, pollMs: 200, jobs: false }));
 
     const counts = await waitFor(
       () => statusCounts("conc"),
