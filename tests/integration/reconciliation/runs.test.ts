@@ -103,6 +103,22 @@ describe("a reconciliation run against a Stripe-compatible API", () => {
     const kinds = new Set(found.map((row) => row.kind));
     expect(kinds.size).toBe(13);
     expect(found.every((row) => row.status === "open")).toBe(true);
+
+    // Matched: the staged payments and payouts that no discrepancy of this run names.
+    const run = await callRoute(runRoute, {
+      path: `/api/v1/reconciliation/runs/${firstRun}`,
+      params: { id: String(firstRun) },
+      token: viewer,
+    });
+    const [clean] = await withSql(
+      database.url,
+      (sql) => sql`
+        select count(*)::int as n from reconciliation_staged s
+        where s.run_id = ${firstRun} and s.object_type in ('payment_intent', 'payout')
+          and s.object_id <> all(${found.map((row) => row.object_id ?? "")})`,
+    );
+    expect(clean!.n).toBeGreaterThan(100);
+    expect((run.json() as { progress: { matched: number } }).progress.matched).toBe(clean!.n);
   });
 
   it("recovers the missed webhook's events and says so", async () => {
