@@ -3,10 +3,10 @@
 import { useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Field, Select, TextInput } from "@/components/ui/field";
 import { formatTime } from "@/components/ui/format";
+import { TextField } from "@/components/ui/labelled-fields";
+import { CreateForm } from "./create-form";
 
-const ROLES = ["viewer", "operator", "finance", "admin"];
 type Result<T> = { ok: true; data: T; message?: string } | { ok: false; error: string };
 export type TokenView = {
   id: number;
@@ -31,7 +31,6 @@ export function TokensPanel({
   }) => Promise<Result<{ id: number; token: string; role: string }>>;
   revokeAction: (input: { id: number }) => Promise<Result<undefined>>;
 }) {
-  const [draft, setDraft] = useState({ name: "", role: "viewer" });
   const [shown, setShown] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -96,49 +95,27 @@ export function TokensPanel({
           </tbody>
         </table>
       </div>
-      <form
-        aria-label="Create an API token"
-        className="grid grid-cols-1 gap-3 sm:grid-cols-4"
-        onSubmit={(event) => {
-          event.preventDefault();
+      <CreateForm
+        label="Create an API token"
+        idPrefix="new-token"
+        initial={{ name: "", role: "viewer" }}
+        submitLabel="Create token"
+        pending={pending}
+        onCreate={(draft, reset) =>
           startTransition(async () => {
             const outcome = await createAction(draft);
             if (outcome.ok) {
               setShown(outcome.data.token);
               setError(null);
-              setDraft({ name: "", role: "viewer" });
+              reset();
             } else {
               setError(outcome.error);
             }
-          });
-        }}
+          })
+        }
       >
-        <Field label="Name" htmlFor="new-token-name">
-          <TextInput
-            id="new-token-name"
-            required
-            maxLength={100}
-            value={draft.name}
-            onChange={(event) => setDraft({ ...draft, name: event.target.value })}
-          />
-        </Field>
-        <Field label="Role" htmlFor="new-token-role">
-          <Select
-            id="new-token-role"
-            value={draft.role}
-            onChange={(event) => setDraft({ ...draft, role: event.target.value })}
-          >
-            {ROLES.map((role) => (
-              <option key={role}>{role}</option>
-            ))}
-          </Select>
-        </Field>
-        <div className="flex items-end">
-          <Button type="submit" disabled={pending}>
-            Create token
-          </Button>
-        </div>
-      </form>
+        {(bind) => <TextField label="Name" {...bind("name")} required maxLength={100} />}
+      </CreateForm>
     </div>
   );
 }

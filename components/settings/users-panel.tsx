@@ -1,13 +1,14 @@
 "use client";
 
-import { useState, useTransition } from "react";
-import { Alert } from "@/components/ui/alert";
+import { ResultAlert, type ActionResult } from "@/components/ui/action-result";
 import { Button } from "@/components/ui/button";
-import { Field, Select, TextInput } from "@/components/ui/field";
+import { Select } from "@/components/ui/field";
 import { formatTime } from "@/components/ui/format";
+import { TextField } from "@/components/ui/labelled-fields";
+import { useAction } from "@/components/ui/use-action";
+import { CreateForm } from "./create-form";
+import { ROLES } from "./roles";
 
-const ROLES = ["viewer", "operator", "finance", "admin"];
-type Result = { ok: true; message?: string } | { ok: false; error: string };
 export type UserView = {
   id: number;
   email: string;
@@ -24,18 +25,10 @@ export function UsersPanel({
 }: {
   users: UserView[];
   currentUserId: number;
-  createAction: (input: { email: string; password: string; role: string }) => Promise<Result>;
-  updateAction: (input: { userId: number; role?: string; disabled?: boolean }) => Promise<Result>;
+  createAction: (input: { email: string; password: string; role: string }) => Promise<ActionResult>;
+  updateAction: (input: { userId: number; role?: string; disabled?: boolean }) => Promise<ActionResult>;
 }) {
-  const [draft, setDraft] = useState({ email: "", password: "", role: "viewer" });
-  const [result, setResult] = useState<Result | null>(null);
-  const [pending, startTransition] = useTransition();
-  const run = (work: () => Promise<Result>, after?: () => void) =>
-    startTransition(async () => {
-      const outcome = await work();
-      setResult(outcome);
-      if (outcome.ok) after?.();
-    });
+  const { result, pending, run } = useAction();
   return (
     <div className="flex flex-col gap-4">
       <div className="overflow-x-auto">
@@ -95,57 +88,29 @@ export function UsersPanel({
           </tbody>
         </table>
       </div>
-      <form
-        className="grid grid-cols-1 gap-3 sm:grid-cols-4"
-        aria-label="Add a user"
-        onSubmit={(event) => {
-          event.preventDefault();
-          run(
-            () => createAction(draft),
-            () => setDraft({ email: "", password: "", role: "viewer" }),
-          );
-        }}
+      <CreateForm
+        label="Add a user"
+        idPrefix="new-user"
+        initial={{ email: "", password: "", role: "viewer" }}
+        submitLabel="Add user"
+        pending={pending}
+        onCreate={(draft, reset) => run(() => createAction(draft), reset)}
       >
-        <Field label="E-mail" htmlFor="new-user-email">
-          <TextInput
-            id="new-user-email"
-            type="email"
-            required
-            value={draft.email}
-            onChange={(event) => setDraft({ ...draft, email: event.target.value })}
-          />
-        </Field>
-        <Field label="Initial password (10+ characters)" htmlFor="new-user-password">
-          <TextInput
-            id="new-user-password"
-            type="password"
-            required
-            minLength={10}
-            autoComplete="new-password"
-            value={draft.password}
-            onChange={(event) => setDraft({ ...draft, password: event.target.value })}
-          />
-        </Field>
-        <Field label="Role" htmlFor="new-user-role">
-          <Select
-            id="new-user-role"
-            value={draft.role}
-            onChange={(event) => setDraft({ ...draft, role: event.target.value })}
-          >
-            {ROLES.map((role) => (
-              <option key={role}>{role}</option>
-            ))}
-          </Select>
-        </Field>
-        <div className="flex items-end">
-          <Button type="submit" disabled={pending}>
-            Add user
-          </Button>
-        </div>
-      </form>
-      {result && (
-        <Alert tone={result.ok ? "success" : "error"}>{result.ok ? result.message : result.error}</Alert>
-      )}
+        {(bind) => (
+          <>
+            <TextField label="E-mail" {...bind("email")} type="email" required />
+            <TextField
+              label="Initial password (10+ characters)"
+              {...bind("password")}
+              type="password"
+              required
+              minLength={10}
+              autoComplete="new-password"
+            />
+          </>
+        )}
+      </CreateForm>
+      <ResultAlert result={result} />
     </div>
   );
 }
