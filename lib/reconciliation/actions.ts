@@ -1,12 +1,11 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { db, type Transaction } from "@/db";
+import type { Transaction } from "@/db";
 import { discrepancies, discrepancyComments, type Discrepancy, type DiscrepancyStatus } from "@/db/schema";
-import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
-import { writeAudit } from "@/lib/ops/audit";
+import { actOnDiscrepancy } from "./discrepancy-action";
 import { discrepancyView } from "./discrepancies";
 
 /** Reason codes finance picks from; the API also accepts a team's own short code. */
@@ -32,185 +31,148 @@ const resolveInput = z.object({
 const ignoreInput = z.object({ note: z.string().trim().max(4000).default("") });
 const assignInput = z.object({ assignee: z.string().trim().max(200).nullable() });
 const commentInput = z.object({ body: z.string().trim().min(1, "is required").max(4000) });
+const noInput = z.object({});
 
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new AppError("bad_request", `Invalid input: ${issue.path.join(".") || "body"}: ${issue.message}`);
-  }
-  return result.data;
-}
+type Args = { principal: Principal; id: number; input: unknown };
 
-async function lockDiscrepancy(tx: Transaction, id: number): Promise<Discrepancy> {
-  const [row] = await tx.select().from(discrepancies).where(eq(discrepancies.id, id)).for("update");
-  if (!row) throw new AppError("not_found", `No discrepancy ${id}`);
-  return row;
+async function update({
+  tx,
+  id,
+  set,
+  guard,
+}: {
+  tx: Transaction;
+  id: number;
+  set: Partial<Discrepancy>;
+  guard?: SQL;
+}) {
+  const [row] = await tx
+    .update(discrepancies)
+    .set({ ...set, updatedAt: new Date() })
+    .where(and(eq(discrepancies.id, id), guard))
+    .returning();
+  return discrepancyView(row!);
 }
 
 const CLOSABLE: DiscrepancyStatus[] = ["open", "auto_resolved"];
 
 async function close({
+  tx,
+  current,
   principal,
-  id,
   status,
   resolution,
   note,
-  action,
 }: {
+  tx: Transaction;
+  current: Discrepancy;
   principal: Principal;
-  id: number;
   status: "resolved" | "ignored";
   resolution: string;
   note: string;
-  action: string;
 }) {
-  return db.transaction(async (tx) => {
-    const current = await lockDiscrepancy(tx, id);
-    if (!CLOSABLE.includes(current.status))
-      throw new AppError("conflict", `Discrepancy ${id} is already ${current.status}`);
-    const [row] = await tx
-      .update(discrepancies)
-      .set({
-        status,
-        resolution,
-        resolutionNote: note || null,
-        resolvedBy: principal.actor,
-        resolvedAt: new Date(),
-        updatedAt: new Date(),
-      })
-      .where(and(eq(discrepancies.id, id), inArray(discrepancies.status, CLOSABLE)))
-      .returning();
-    await writeAudit(tx, {
-      principal,
-      action,
-      target: `discrepancy:${id}`,
-      details: {
-        kind: current.kind,
-        object_id: current.objectId,
-        from_status: current.status,
-        resolution,
-        note,
-      },
-    });
-    return discrepancyView(row!);
+  if (!CLOSABLE.includes(current.status))
+    throw new AppError("conflict", `Discrepancy ${current.id} is already ${current.status}`);
+  const result = await update({
+    tx,
+    id: current.id,
+    set: {
+      status,
+      resolution,
+      resolutionNote: note || null,
+      resolvedBy: principal.actor,
+      resolvedAt: new Date(),
+    },
+    guard: inArray(discrepancies.status, CLOSABLE),
+  });
+  const details = {
+    kind: current.kind,
+    object_id: current.objectId,
+    from_status: current.status,
+    resolution,
+    note,
+  };
+  return { result, details };
+}
+
+export async function resolveDiscrepancy({ principal, id, input }: Args) {
+  return actOnDiscrepancy({
+    principal,
+    id,
+    input,
+    schema: resolveInput,
+    action: "discrepancy.resolve",
+    change: ({ tx, current, input: { resolution, note } }) =>
+      close({ tx, current, principal, status: "resolved", resolution, note }),
   });
 }
 
-export async function resolveDiscrepancy({
-  principal,
-  id,
-  input,
-}: {
-  principal: Principal;
-  id: number;
-  input: unknown;
-}) {
-  requireRole(principal, "finance");
-  const { resolution, note } = parse(resolveInput, input);
-  return close({ principal, id, status: "resolved", resolution, note, action: "discrepancy.resolve" });
-}
-
-export async function ignoreDiscrepancy({
-  principal,
-  id,
-  input,
-}: {
-  principal: Principal;
-  id: number;
-  input: unknown;
-}) {
-  requireRole(principal, "finance");
-  const { note } = parse(ignoreInput, input);
-  return close({
+export async function ignoreDiscrepancy({ principal, id, input }: Args) {
+  return actOnDiscrepancy({
     principal,
     id,
-    status: "ignored",
-    resolution: "ignored",
-    note,
+    input,
+    schema: ignoreInput,
     action: "discrepancy.ignore",
+    change: ({ tx, current, input: { note } }) =>
+      close({ tx, current, principal, status: "ignored", resolution: "ignored", note }),
   });
 }
 
 /** Back to open: a resolution turned out wrong. */
 export async function reopenDiscrepancy({ principal, id }: { principal: Principal; id: number }) {
-  requireRole(principal, "finance");
-  return db.transaction(async (tx) => {
-    const current = await lockDiscrepancy(tx, id);
-    if (current.status === "open") throw new AppError("conflict", `Discrepancy ${id} is already open`);
-    const [row] = await tx
-      .update(discrepancies)
-      .set({
-        status: "open",
-        resolution: null,
-        resolutionNote: null,
-        resolvedBy: null,
-        resolvedAt: null,
-        updatedAt: new Date(),
-      })
-      .where(eq(discrepancies.id, id))
-      .returning();
-    await writeAudit(tx, {
-      principal,
-      action: "discrepancy.reopen",
-      target: `discrepancy:${id}`,
-      details: { from_status: current.status },
-    });
-    return discrepancyView(row!);
+  return actOnDiscrepancy({
+    principal,
+    id,
+    schema: noInput,
+    action: "discrepancy.reopen",
+    change: async ({ tx, current }) => {
+      if (current.status === "open") throw new AppError("conflict", `Discrepancy ${id} is already open`);
+      const result = await update({
+        tx,
+        id,
+        set: { status: "open", resolution: null, resolutionNote: null, resolvedBy: null, resolvedAt: null },
+      });
+      return { result, details: { from_status: current.status } };
+    },
   });
 }
 
-export async function assignDiscrepancy({
-  principal,
-  id,
-  input,
-}: {
-  principal: Principal;
-  id: number;
-  input: unknown;
-}) {
-  requireRole(principal, "finance");
-  const { assignee } = parse(assignInput, input);
-  return db.transaction(async (tx) => {
-    const current = await lockDiscrepancy(tx, id);
-    const [row] = await tx
-      .update(discrepancies)
-      .set({ assignee: assignee || null, updatedAt: new Date() })
-      .where(eq(discrepancies.id, id))
-      .returning();
-    await writeAudit(tx, {
-      principal,
-      action: "discrepancy.assign",
-      target: `discrepancy:${id}`,
-      details: { from: current.assignee, to: assignee || null },
-    });
-    return discrepancyView(row!);
+export async function assignDiscrepancy({ principal, id, input }: Args) {
+  return actOnDiscrepancy({
+    principal,
+    id,
+    input,
+    schema: assignInput,
+    action: "discrepancy.assign",
+    change: async ({ tx, current, input: { assignee } }) => {
+      const result = await update({ tx, id, set: { assignee: assignee || null } });
+      return { result, details: { from: current.assignee, to: assignee || null } };
+    },
   });
 }
 
-export async function commentOnDiscrepancy({
-  principal,
-  id,
-  input,
-}: {
-  principal: Principal;
-  id: number;
-  input: unknown;
-}) {
-  requireRole(principal, "finance");
-  const { body } = parse(commentInput, input);
-  return db.transaction(async (tx) => {
-    await lockDiscrepancy(tx, id);
-    const [comment] = await tx
-      .insert(discrepancyComments)
-      .values({ discrepancyId: id, author: principal.actor, body })
-      .returning();
-    await writeAudit(tx, {
-      principal,
-      action: "discrepancy.comment",
-      target: `discrepancy:${id}`,
-      details: { comment_id: comment!.id, body },
-    });
-    return { id: comment!.id, author: comment!.author, body: comment!.body, at: comment!.at.toISOString() };
+export async function commentOnDiscrepancy({ principal, id, input }: Args) {
+  return actOnDiscrepancy({
+    principal,
+    id,
+    input,
+    schema: commentInput,
+    action: "discrepancy.comment",
+    change: async ({ tx, input: { body } }) => {
+      const [comment] = await tx
+        .insert(discrepancyComments)
+        .values({ discrepancyId: id, author: principal.actor, body })
+        .returning();
+      return {
+        result: {
+          id: comment!.id,
+          author: comment!.author,
+          body: comment!.body,
+          at: comment!.at.toISOString(),
+        },
+        details: { comment_id: comment!.id, body },
+      };
+    },
   });
 }
