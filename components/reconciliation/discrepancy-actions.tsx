@@ -1,14 +1,14 @@
 "use client";
 
-import { useState, useTransition, type FormEvent, type ReactNode } from "react";
-import { Alert } from "@/components/ui/alert";
+import { useState, type ReactNode } from "react";
+import { ResultAlert, type ActionResult } from "@/components/ui/action-result";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { Field, Select, TextInput } from "@/components/ui/field";
+import { SelectField, TextField } from "@/components/ui/labelled-fields";
+import { useAction } from "@/components/ui/use-action";
 import { RESOLUTION_OPTIONS } from "./labels";
 
-type Result = { ok: true; message?: string } | { ok: false; error: string };
-type Act<I> = (input: I) => Promise<Result>;
+type Act<I> = (input: I) => Promise<ActionResult>;
 
 export type DiscrepancyActionSet = {
   resolve: Act<{ id: number; resolution: string; note: string }>;
@@ -34,22 +34,9 @@ export function DiscrepancyActions({
   canAct: boolean;
   actions: DiscrepancyActionSet;
 }) {
-  const [result, setResult] = useState<Result | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { result, pending, run } = useAction();
   const [resolution, setResolution] = useState<string>(RESOLUTION_OPTIONS[0][0]);
   const [note, setNote] = useState("");
-  const [owner, setOwner] = useState(assignee ?? "");
-  const [comment, setComment] = useState("");
-  const run = (work: () => Promise<Result>, after?: () => void) =>
-    startTransition(async () => {
-      const outcome = await work();
-      setResult(outcome);
-      if (outcome.ok) after?.();
-    });
-  const onSubmit = (work: () => Promise<Result>, after?: () => void) => (event: FormEvent) => {
-    event.preventDefault();
-    run(work, after);
-  };
 
   if (!canAct)
     return (
@@ -64,9 +51,7 @@ export function DiscrepancyActions({
   return (
     <Card title="Actions">
       <div className="flex flex-col gap-4">
-        {result && (
-          <Alert tone={result.ok ? "success" : "error"}>{result.ok ? result.message : result.error}</Alert>
-        )}
+        <ResultAlert result={result} />
         {closed ? (
           <Section title={`This discrepancy is ${status}.`}>
             <Button variant="secondary" disabled={pending} onClick={() => run(() => actions.reopen({ id }))}>
@@ -75,33 +60,29 @@ export function DiscrepancyActions({
           </Section>
         ) : (
           <form
-            onSubmit={onSubmit(
-              () => actions.resolve({ id, resolution, note }),
-              () => setNote(""),
-            )}
+            onSubmit={(event) => {
+              event.preventDefault();
+              run(
+                () => actions.resolve({ id, resolution, note }),
+                () => setNote(""),
+              );
+            }}
           >
             <Section title="Resolve">
-              <Field label="Reason" htmlFor="resolve-reason">
-                <Select
-                  id="resolve-reason"
-                  value={resolution}
-                  onChange={(event) => setResolution(event.target.value)}
-                >
-                  {RESOLUTION_OPTIONS.map(([code, label]) => (
-                    <option key={code} value={code}>
-                      {label}
-                    </option>
-                  ))}
-                </Select>
-              </Field>
-              <Field label="Note" htmlFor="resolve-note">
-                <TextInput
-                  id="resolve-note"
-                  value={note}
-                  onChange={(event) => setNote(event.target.value)}
-                  maxLength={4000}
-                />
-              </Field>
+              <SelectField
+                label="Reason"
+                id="resolve-reason"
+                value={resolution}
+                onChange={(event) => setResolution(event.target.value)}
+                options={RESOLUTION_OPTIONS}
+              />
+              <TextField
+                label="Note"
+                id="resolve-note"
+                value={note}
+                onChange={(event) => setNote(event.target.value)}
+                maxLength={4000}
+              />
               <div className="flex gap-2">
                 <Button type="submit" disabled={pending}>
                   Resolve
@@ -117,45 +98,26 @@ export function DiscrepancyActions({
             </Section>
           </form>
         )}
-        <form onSubmit={onSubmit(() => actions.assign({ id, assignee: owner }))}>
-          <Section title="Assignee">
-            <Field label="Assign to (email or name; empty to unassign)" htmlFor="assignee">
-              <TextInput
-                id="assignee"
-                value={owner}
-                onChange={(event) => setOwner(event.target.value)}
-                maxLength={200}
-              />
-            </Field>
-            <div>
-              <Button type="submit" variant="secondary" disabled={pending}>
-                Save assignee
-              </Button>
-            </div>
-          </Section>
-        </form>
-        <form
-          onSubmit={onSubmit(
-            () => actions.comment({ id, body: comment }),
-            () => setComment(""),
-          )}
-        >
-          <Section title="Comment">
-            <Field label="Comment" htmlFor="comment">
-              <TextInput
-                id="comment"
-                value={comment}
-                onChange={(event) => setComment(event.target.value)}
-                maxLength={4000}
-              />
-            </Field>
-            <div>
-              <Button type="submit" variant="secondary" disabled={pending || !comment.trim()}>
-                Add comment
-              </Button>
-            </div>
-          </Section>
-        </form>
+        <TextActionForm
+          title="Assignee"
+          label="Assign to (email or name; empty to unassign)"
+          id="assignee"
+          initial={assignee ?? ""}
+          maxLength={200}
+          submitLabel="Save assignee"
+          pending={pending}
+          onSubmit={(value) => run(() => actions.assign({ id, assignee: value }))}
+        />
+        <TextActionForm
+          title="Comment"
+          label="Comment"
+          id="comment"
+          maxLength={4000}
+          submitLabel="Add comment"
+          pending={pending}
+          needsText
+          onSubmit={(value, clear) => run(() => actions.comment({ id, body: value }), clear)}
+        />
         <Section title="Provider">
           <div className="flex flex-wrap gap-2">
             <Button variant="secondary" disabled={pending} onClick={() => run(() => actions.recheck({ id }))}>
@@ -181,5 +143,53 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
       <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500">{title}</legend>
       {children}
     </fieldset>
+  );
+}
+
+/** One text field and its button, each in its own form so Enter submits only that action. */
+function TextActionForm({
+  title,
+  label,
+  id,
+  initial = "",
+  maxLength,
+  submitLabel,
+  pending,
+  needsText = false,
+  onSubmit,
+}: {
+  title: string;
+  label: string;
+  id: string;
+  initial?: string;
+  maxLength: number;
+  submitLabel: string;
+  pending: boolean;
+  needsText?: boolean;
+  onSubmit: (value: string, clear: () => void) => void;
+}) {
+  const [value, setValue] = useState(initial);
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit(value, () => setValue(""));
+      }}
+    >
+      <Section title={title}>
+        <TextField
+          label={label}
+          id={id}
+          value={value}
+          onChange={(event) => setValue(event.target.value)}
+          maxLength={maxLength}
+        />
+        <div>
+          <Button type="submit" variant="secondary" disabled={pending || (needsText && !value.trim())}>
+            {submitLabel}
+          </Button>
+        </div>
+      </Section>
+    </form>
   );
 }
