@@ -7,3 +7,4 @@ export * from "./reconciliation";
 export * from "./adyen-settlement";
 export * from "./monitoring";
 export * from "./records";
+export * from "./rollups";

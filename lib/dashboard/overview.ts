@@ -1,7 +1,11 @@
 import "server-only";
+import { cache } from "react";
 import { rawSql } from "@/db";
 import { EVENT_STATUSES, type EventStatus } from "@/db/schema";
 import { lagPercentiles } from "@/lib/events/stats";
+import { countEventsReceived, type Buckets } from "@/lib/rollups/event-counts";
+import { lagHistogram } from "@/lib/rollups/lag-histogram";
+import { addToLagHistogram, lagPercentilesFromHistogram, type LagHistogram } from "@/lib/rollups/lag-bins";
 import { sumByCurrency, type MoneyByCurrency } from "./money";
 import { bucketStarts, type ResolvedRange } from "./range";
 
@@ -19,29 +23,34 @@ export type OverviewKpis = {
 /** The headline numbers. Success rate counts events that reached an end state in the last 24 h. */
 export async function getOverviewKpis(): Promise<OverviewKpis> {
   const sql = rawSql();
-  const [[recent], [dead], lag, discrepancies] = await Promise.all([
-    sql<{ total: string; processed: string; failed: string; backlog: string }[]>`
-      select count(*) as total,
-        count(*) filter (where status = 'processed') as processed,
-        count(*) filter (where status in ('dead', 'retrying')) as failed,
-        count(*) filter (where status in ('pending', 'retrying', 'processing')) as backlog
-      from events where received_at >= now() - interval '24 hours'`,
+  const [[dead], lag, discrepancies, recent] = await Promise.all([
     sql<{ count: string }[]>`select count(*) as count from events where status = 'dead'`,
     lagPercentiles({ windowMinutes: 60 }),
     openDiscrepancyExposure(),
+    countsLast24h(),
   ]);
-  const processed = Number(recent?.processed ?? 0);
-  const failed = Number(recent?.failed ?? 0);
+  const processed = recent.processed ?? 0;
+  const failed = (recent.dead ?? 0) + (recent.retrying ?? 0);
   return {
-    eventsLast24h: Number(recent?.total ?? 0),
+    eventsLast24h: Object.values(recent).reduce((sum, count) => sum + count, 0),
     successRate: processed + failed === 0 ? null : processed / (processed + failed),
     lagP50Ms: lag.p50_ms,
     lagP95Ms: lag.p95_ms,
     deadLetters: Number(dead?.count ?? 0),
-    backlog: Number(recent?.backlog ?? 0),
+    backlog: (recent.pending ?? 0) + (recent.retrying ?? 0) + (recent.processing ?? 0),
     openDiscrepancies: discrepancies.count,
     amountAtRisk: discrepancies.amountAtRisk,
   };
+}
+
+/** Events received in the last 24 hours of the database's clock, by status. */
+async function countsLast24h(): Promise<Partial<Record<EventStatus, number>>> {
+  const sql = rawSql();
+  const [since] = await sql<{ at: string }[]>`select (now() - interval '24 hours')::text as at`;
+  const rows = await countEventsReceived({ from: since!.at, to: "infinity" });
+  const counts: Partial<Record<EventStatus, number>> = {};
+  for (const row of rows) counts[row.status] = (counts[row.status] ?? 0) + row.count;
+  return counts;
 }
 
 /**
@@ -78,7 +87,7 @@ export type SeriesChart = { keys: string[]; points: VolumePoint[] };
 
 function pivot(
   range: ResolvedRange,
-  rows: { bucket: Date; key: string; value: number }[],
+  rows: { bucket: Date | string; key: string; value: number }[],
   keys: string[],
 ): VolumePoint[] {
   const byBucket = new Map<number, VolumePoint>();
@@ -93,73 +102,74 @@ function pivot(
 
 const bucketSeconds = (range: ResolvedRange) => range.bucketMs / 1000;
 
+// Both volume charts read the same counts: one query per request renders both.
+const countsPerBucket = cache((fromMs: number, toMs: number, seconds: number) =>
+  countEventsReceived({
+    from: new Date(fromMs),
+    to: new Date(toMs),
+    buckets: { origin: new Date(fromMs), seconds },
+  }),
+);
+const chartCounts = (range: ResolvedRange) =>
+  countsPerBucket(range.from.getTime(), range.to.getTime(), bucketSeconds(range));
+const bucketsOf = (range: ResolvedRange): Buckets => ({ origin: range.from, seconds: bucketSeconds(range) });
+
 /** Events received per bucket, split by status (every status keeps its own series). */
 export async function getVolumeByStatus({ range }: { range: ResolvedRange }): Promise<SeriesChart> {
-  const sql = rawSql();
-  const rows = await sql<{ bucket: Date; key: EventStatus; value: string }[]>`
-    select date_bin(make_interval(secs => ${bucketSeconds(range)}), received_at, ${range.from.toISOString()}::timestamptz) as bucket,
-      status as key, count(*) as value
-    from events
-    where received_at >= ${range.from.toISOString()} and received_at < ${range.to.toISOString()}
-    group by 1, 2`;
+  const counted = await chartCounts(range);
+  const rows = counted.map((row) => ({ bucket: row.bucket!, key: row.status, value: row.count }));
   const present = new Set(rows.map((row) => row.key));
   const keys = EVENT_STATUSES.filter((status) => present.has(status));
-  return {
-    keys,
-    points: pivot(
-      range,
-      rows.map((row) => ({ ...row, value: Number(row.value) })),
-      keys,
-    ),
-  };
+  return { keys, points: pivot(range, rows, keys) };
 }
 
 const TOP_SERIES = 6;
 
 /** Events received per bucket by provider and type: the busiest few, the rest folded into "other". */
 export async function getVolumeByType({ range }: { range: ResolvedRange }): Promise<SeriesChart> {
-  const sql = rawSql();
-  const rows = await sql<{ bucket: Date; key: string; value: string }[]>`
-    select date_bin(make_interval(secs => ${bucketSeconds(range)}), received_at, ${range.from.toISOString()}::timestamptz) as bucket,
-      provider || ' · ' || type as key, count(*) as value
-    from events
-    where received_at >= ${range.from.toISOString()} and received_at < ${range.to.toISOString()}
-    group by 1, 2`;
-  const totals = new Map<string, number>();
-  for (const row of rows) totals.set(row.key, (totals.get(row.key) ?? 0) + Number(row.value));
-  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([key]) => key);
-  const top = new Set(ranked.slice(0, TOP_SERIES));
-  const folded = rows.map((row) => ({
-    bucket: row.bucket,
-    key: top.has(row.key) ? row.key : "other",
-    value: Number(row.value),
+  const counted = await chartCounts(range);
+  const rows = counted.map((row) => ({
+    bucket: row.bucket!,
+    key: `${row.provider} · ${row.type}`,
+    value: row.count,
   }));
+  const totals = new Map<string, number>();
+  for (const row of rows) totals.set(row.key, (totals.get(row.key) ?? 0) + row.value);
+  // Ties broken by name, so the same counts always pick the same series.
+  const ranked = [...totals.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([key]) => key);
+  const top = new Set(ranked.slice(0, TOP_SERIES));
+  const folded = rows.map((row) => ({ ...row, key: top.has(row.key) ? row.key : "other" }));
   const keys = [...ranked.slice(0, TOP_SERIES), ...(ranked.length > TOP_SERIES ? ["other"] : [])];
   return { keys, points: pivot(range, folded, keys) };
 }
 
 export type LagPoint = { t: number; p50: number | null; p95: number | null; p99: number | null };
 
-/** Receive → processed lag percentiles per bucket of processing time (recovered events excluded). */
+/**
+ * Receive → processed lag percentiles per bucket of processing time
+ * (recovered events excluded), from the lag histogram: within 4.4% of the
+ * exact percentile (lib/rollups/lag-bins.ts).
+ */
 export async function getLagSeries({ range }: { range: ResolvedRange }): Promise<LagPoint[]> {
-  const sql = rawSql();
-  const rows = await sql<{ bucket: Date; p50: number; p95: number; p99: number }[]>`
-    select date_bin(make_interval(secs => ${bucketSeconds(range)}), processed_at, ${range.from.toISOString()}::timestamptz) as bucket,
-      percentile_cont(0.5) within group (order by lag_ms) as p50,
-      percentile_cont(0.95) within group (order by lag_ms) as p95,
-      percentile_cont(0.99) within group (order by lag_ms) as p99
-    from (
-      select processed_at, extract(epoch from (processed_at - received_at)) * 1000 as lag_ms
-      from events
-      where processed_at >= ${range.from.toISOString()} and processed_at < ${range.to.toISOString()}
-        and status = 'processed' and not recovered
-    ) processed
-    group by 1`;
-  const byBucket = new Map(rows.map((row) => [new Date(row.bucket).getTime(), row]));
-  const round = (value: number | undefined) => (value == null ? null : Math.round(Number(value)));
+  const rows = await lagHistogram({ from: range.from, to: range.to, buckets: bucketsOf(range) });
+  const byBucket = new Map<number, LagHistogram>();
+  for (const row of rows) {
+    const t = new Date(row.bucket!).getTime();
+    const histogram: LagHistogram = byBucket.get(t) ?? new Map();
+    addToLagHistogram({
+      histogram,
+      bin: row.bin,
+      tally: { count: row.count, minUs: row.minUs, maxUs: row.maxUs },
+    });
+    byBucket.set(t, histogram);
+  }
   return bucketStarts(range).map((t) => {
-    const row = byBucket.get(t);
-    return { t, p50: round(row?.p50), p95: round(row?.p95), p99: round(row?.p99) };
+    const histogram = byBucket.get(t);
+    if (!histogram) return { t, p50: null, p95: null, p99: null };
+    const [p50, p95, p99] = lagPercentilesFromHistogram({ histogram, quantiles: [0.5, 0.95, 0.99] });
+    return { t, p50: p50 ?? null, p95: p95 ?? null, p99: p99 ?? null };
   });
 }
 

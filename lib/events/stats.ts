@@ -1,6 +1,7 @@
 import "server-only";
 import { rawSql } from "@/db";
 import { EVENT_STATUSES, type EventStatus } from "@/db/schema";
+import { eventTotals } from "@/lib/rollups/totals";
 
 export const LAG_WINDOW_MINUTES = 60;
 
@@ -22,15 +23,14 @@ export async function lagPercentiles({ windowMinutes = LAG_WINDOW_MINUTES } = {}
   return { p50_ms: round(row?.p50), p95_ms: round(row?.p95), p99_ms: round(row?.p99) };
 }
 
+/** Every stored event by status: the rollup totals plus what they do not hold yet, exact. */
 export async function countsByStatus(): Promise<Record<EventStatus, number>> {
-  const sql = rawSql();
-  const rows = await sql<{ status: EventStatus; count: string }[]>`
-    select status, count(*) as count from events group by status`;
+  const rows = await eventTotals();
   const counts = Object.fromEntries(EVENT_STATUSES.map((status) => [status, 0])) as Record<
     EventStatus,
     number
   >;
-  for (const row of rows) counts[row.status] = Number(row.count);
+  for (const row of rows) counts[row.status] += row.count;
   return counts;
 }
 

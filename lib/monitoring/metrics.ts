@@ -2,11 +2,14 @@ import "server-only";
 import { Counter, Gauge, Registry } from "prom-client";
 import { rawSql } from "@/db";
 import { ALERT_RULES } from "@/db/schema";
+import { LAG_METRIC_BUCKETS_S, lagBinAtOrUnder } from "@/lib/rollups/lag-bins";
+import { eventTotals, lagTotals, type LagTotalRow } from "@/lib/rollups/totals";
 import { tablesPresent } from "./defensive";
 import { PrecomputedHistogram, negatedBounds, perBucketFromWidthBuckets } from "./precomputed-histogram";
 import { processMetrics } from "./process-metrics";
 
-const LAG_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600];
+// Every bound is a bin edge of the lag rollup, so these buckets are exact.
+const LAG_BUCKETS = LAG_METRIC_BUCKETS_S;
 const RUN_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600];
 const TERMINAL = new Set(["processed", "dead", "ignored", "discarded"]);
 const BACKLOG = ["pending", "retrying", "processing"];
@@ -43,6 +46,23 @@ function fillHistogram<R extends BucketRow>(
   }
 }
 
+/** Folds the rollup's fine lag bins, per provider, into the metric's buckets. */
+function addLagTotals(histogram: PrecomputedHistogram, rows: readonly LagTotalRow[]) {
+  const byProvider = new Map<string, { perBucket: number[]; sumUs: number }>();
+  for (const row of rows) {
+    const series = byProvider.get(row.provider) ?? {
+      perBucket: new Array<number>(LAG_BUCKETS.length + 1).fill(0),
+      sumUs: 0,
+    };
+    const bucket = LAG_BUCKETS.findIndex((seconds) => lagBinAtOrUnder({ bin: row.bin, seconds }));
+    series.perBucket[bucket === -1 ? LAG_BUCKETS.length : bucket]! += row.count;
+    series.sumUs += row.sumUs;
+    byProvider.set(row.provider, series);
+  }
+  for (const [provider, series] of byProvider)
+    histogram.add({ labels: { provider }, perBucket: series.perBucket, sum: series.sumUs / 1_000_000 });
+}
+
 /**
  * Everything countable is read from the database at scrape time, so any
  * number of web and worker processes report the same totals. Only the ack
@@ -54,17 +74,10 @@ export async function renderMetrics(): Promise<{ body: string; contentType: stri
   const [reconPresent, eventGroups, deliveryGroups, lagRows, backlogAge, workers, alerts] = await Promise.all(
     [
       tablesPresent(["discrepancies", "reconciliation_runs"]),
-      sql<{ provider: string; type: string; status: string; recovered: boolean; count: string }[]>`
-      select provider, type, status, recovered, count(*) as count from events group by 1, 2, 3, 4`,
+      eventTotals(),
       sql<{ provider: string; outcome: string; reason: string; count: string }[]>`
       select provider, outcome, reason, sum(count) as count from delivery_counts group by 1, 2, 3`,
-      sql<(BucketRow & { provider: string })[]>`
-      select provider, width_bucket(-lag_s, ${negatedBounds(LAG_BUCKETS)}::float8[]) as bounds_at_or_above,
-        count(*)::float8 as count, sum(lag_s)::float8 as sum
-      from (
-        select provider, greatest(extract(epoch from (processed_at - received_at)), 0)::float8 as lag_s
-        from events where status = 'processed' and processed_at is not null and not recovered
-      ) lags group by 1, 2`,
+      lagTotals(),
       sql<{ age_s: number | null }[]>`
       select extract(epoch from (now() - min(received_at)))::float8 as age_s
       from events where status in ('pending', 'retrying', 'processing')`,
@@ -124,7 +137,7 @@ export async function renderMetrics(): Promise<{ body: string; contentType: stri
     labelNames: ["provider"],
     buckets: LAG_BUCKETS,
   });
-  fillHistogram(lag, LAG_BUCKETS, lagRows, (row) => ({ provider: row.provider }));
+  addLagTotals(lag, lagRows);
   registry.registerMetric(lag);
 
   const alive = new Gauge({

@@ -5,6 +5,7 @@ import { db } from "@/db";
 import { events } from "@/db/schema";
 import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
+import { markRollupMinutesDirty } from "@/lib/rollups/dirty";
 import { writeAuditForEach } from "./audit";
 
 const discardSchema = z.object({
@@ -22,6 +23,7 @@ export async function discardEvents(input: { principal: Principal; eventIds: num
       .set({ status: "discarded" })
       .where(and(inArray(events.id, eventIds), eq(events.status, "dead")))
       .returning({ id: events.id });
+    await markRollupMinutesDirty({ executor: tx, eventIds: discarded.map((row) => row.id) });
     await writeAuditForEach(tx, {
       principal,
       action: "event.discard",

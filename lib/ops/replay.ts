@@ -7,6 +7,7 @@ import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
 import { EVENTS_CHANNEL } from "@/lib/inbox/store";
+import { markRollupMinutesDirty } from "@/lib/rollups/dirty";
 import { writeAudit, writeAuditForEach } from "./audit";
 
 // Events an operator may send back to the queue. Processed ones may be replayed
@@ -56,6 +57,7 @@ export async function replayEvent(input: { principal: Principal; eventId: number
     if (event.status === "processing" || event.status === "pending")
       throw new AppError("conflict", `Event ${eventId} is already ${event.status}`);
     await tx.update(events).set(requeue()).where(eq(events.id, eventId));
+    await markRollupMinutesDirty({ executor: tx, eventIds: [eventId] });
     await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, '')`);
     await writeAudit(tx, {
       principal,
@@ -94,6 +96,7 @@ export async function replayEvents(input: { principal: Principal; filter: Replay
       .where(and(...conditions))
       .returning({ id: events.id });
     if (replayed.length > 0) await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, '')`);
+    await markRollupMinutesDirty({ executor: tx, eventIds: replayed.map((row) => row.id) });
     const summary = {
       filter: "ids" in filter ? { ids: filter.ids.slice(0, 100) } : filter,
       replayed: replayed.length,

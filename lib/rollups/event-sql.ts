@@ -1,0 +1,35 @@
+import "server-only";
+import type { Sql } from "postgres";
+import { LAG_EDGES_LITERAL } from "./lag-bins";
+
+/** Statuses an event leaves only through an operator action (which marks its minutes dirty). */
+export const SETTLED_STATUSES = ["processed", "dead", "ignored", "discarded"] as const;
+/** Statuses the worker still moves on by itself. */
+export const OPEN_STATUSES = ["pending", "processing", "retrying"] as const;
+
+/** Receive → processed lag of events row `e`, in whole microseconds (timestamps have that precision). */
+export const lagUsOf = (sql: Sql) =>
+  sql`(extract(epoch from (e.processed_at - e.received_at)) * 1000000)::bigint`;
+
+/** The lag bin of events row `e` (see lag-bins.ts: the number of edges below the lag). */
+export const lagBinOf = (sql: Sql) => sql`width_bucket(${lagUsOf(sql)} - 1, ${LAG_EDGES_LITERAL}::bigint[])`;
+
+/** Events that count in the lag histogram, as the raw queries have always chosen them. */
+export const inLagHistogram = (sql: Sql) =>
+  sql`e.status = 'processed' and not e.recovered and e.processed_at is not null`;
+
+/**
+ * CTEs `span` (a, b: the whole minutes of [from, to) the rollup answers,
+ * those before the watermark) and `dirty` (minutes in [a, b) to read raw).
+ */
+export const spanAndDirty = (sql: Sql, { fromIso, toIso }: { fromIso: string; toIso: string }) => sql`
+  span as (
+    select a, greatest(a, least(
+      coalesce((select watermark from rollup_state where id = 1), '-infinity'),
+      date_trunc('minute', ${toIso}::timestamptz))) as b
+    from (select case when date_trunc('minute', ${fromIso}::timestamptz) = ${fromIso}::timestamptz
+      then ${fromIso}::timestamptz
+      else date_trunc('minute', ${fromIso}::timestamptz) + interval '1 minute' end as a) aligned
+  ), dirty as (
+    select d.minute from rollup_dirty_minutes d, span where d.minute >= span.a and d.minute < span.b
+  )`;
