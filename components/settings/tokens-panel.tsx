@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { formatTime } from "@/components/ui/format";
 import { TextField } from "@/components/ui/labelled-fields";
 import { CreateForm } from "./create-form";
+import { SettingsTable } from "./settings-table";
 
 type Result<T> = { ok: true; data: T; message?: string } | { ok: false; error: string };
 export type TokenView = {
@@ -45,56 +46,42 @@ export function TokensPanel({
         </Alert>
       )}
       {error && <Alert tone="error">{error}</Alert>}
-      <div className="overflow-x-auto">
-        <table className="min-w-full text-sm">
-          <caption className="sr-only">API tokens</caption>
-          <thead>
-            <tr className="text-left text-xs uppercase text-zinc-500">
-              {["Name", "Token", "Role", "Created", "Last used", ""].map((heading, index) => (
-                <th key={index} scope="col" className="py-1 pr-3">
-                  {heading}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-            {tokens.length === 0 && (
-              <tr>
-                <td colSpan={6} className="py-3 text-zinc-500">
-                  No tokens yet.
-                </td>
-              </tr>
-            )}
-            {tokens.map((token) => (
-              <tr key={token.id} className={token.revokedAt ? "text-zinc-400 line-through" : undefined}>
-                <td className="py-1.5 pr-3">{token.name}</td>
-                <td className="py-1.5 pr-3 font-mono text-xs">{token.prefix}…</td>
-                <td className="py-1.5 pr-3">{token.role}</td>
-                <td className="py-1.5 pr-3 text-xs">
-                  {formatTime(token.createdAt)} by {token.createdBy}
-                </td>
-                <td className="py-1.5 pr-3 text-xs">{formatTime(token.lastUsedAt)}</td>
-                <td className="py-1.5">
-                  {!token.revokedAt && (
-                    <Button
-                      variant="ghost"
-                      disabled={pending}
-                      onClick={() =>
-                        startTransition(async () => {
-                          const outcome = await revokeAction({ id: token.id });
-                          setError(outcome.ok ? null : outcome.error);
-                        })
-                      }
-                    >
-                      Revoke
-                    </Button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <SettingsTable caption="API tokens" headings={["Name", "Token", "Role", "Created", "Last used", ""]}>
+        {tokens.length === 0 && (
+          <tr>
+            <td colSpan={6} className="py-3 text-zinc-500">
+              No tokens yet.
+            </td>
+          </tr>
+        )}
+        {tokens.map((token) => (
+          <tr key={token.id} className={token.revokedAt ? "text-zinc-400 line-through" : undefined}>
+            <td className="py-1.5 pr-3">{token.name}</td>
+            <td className="py-1.5 pr-3 font-mono text-xs">{token.prefix}…</td>
+            <td className="py-1.5 pr-3">{token.role}</td>
+            <td className="py-1.5 pr-3 text-xs">
+              {formatTime(token.createdAt)} by {token.createdBy}
+            </td>
+            <td className="py-1.5 pr-3 text-xs">{formatTime(token.lastUsedAt)}</td>
+            <td className="py-1.5">
+              {!token.revokedAt && (
+                <Button
+                  variant="ghost"
+                  disabled={pending}
+                  onClick={() =>
+                    startTransition(async () => {
+                      const outcome = await revokeAction({ id: token.id });
+                      setError(outcome.ok ? null : outcome.error);
+                    })
+                  }
+                >
+                  Revoke
+                </Button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </SettingsTable>
       <CreateForm
         label="Create an API token"
         idPrefix="new-token"

@@ -8,6 +8,7 @@ import { TextField } from "@/components/ui/labelled-fields";
 import { useAction } from "@/components/ui/use-action";
 import { CreateForm } from "./create-form";
 import { ROLES } from "./roles";
+import { SettingsTable } from "./settings-table";
 
 export type UserView = {
   id: number;
@@ -31,63 +32,40 @@ export function UsersPanel({
   const { result, pending, run } = useAction();
   return (
     <div className="flex flex-col gap-4">
-      <div className="overflow-x-auto">
-        <table className="min-w-full text-sm">
-          <caption className="sr-only">Users</caption>
-          <thead>
-            <tr className="text-left text-xs uppercase text-zinc-500">
-              <th scope="col" className="py-1 pr-3">
-                E-mail
-              </th>
-              <th scope="col" className="py-1 pr-3">
-                Role
-              </th>
-              <th scope="col" className="py-1 pr-3">
-                Created
-              </th>
-              <th scope="col" className="py-1">
-                State
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-            {users.map((user) => (
-              <tr key={user.id}>
-                <td className="py-1.5 pr-3">{user.email}</td>
-                <td className="py-1.5 pr-3">
-                  <Select
-                    aria-label={`Role of ${user.email}`}
-                    value={user.role}
-                    disabled={pending || user.id === currentUserId}
-                    onChange={(event) =>
-                      run(() => updateAction({ userId: user.id, role: event.target.value }))
-                    }
-                    className="w-32"
-                  >
-                    {ROLES.map((role) => (
-                      <option key={role}>{role}</option>
-                    ))}
-                  </Select>
-                </td>
-                <td className="py-1.5 pr-3 text-xs text-zinc-500">{formatTime(user.createdAt)}</td>
-                <td className="py-1.5">
-                  {user.id === currentUserId ? (
-                    <span className="text-xs text-zinc-500">you</span>
-                  ) : (
-                    <Button
-                      variant={user.disabledAt ? "secondary" : "ghost"}
-                      disabled={pending}
-                      onClick={() => run(() => updateAction({ userId: user.id, disabled: !user.disabledAt }))}
-                    >
-                      {user.disabledAt ? "Enable" : "Disable"}
-                    </Button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <SettingsTable caption="Users" headings={["E-mail", "Role", "Created", "State"]}>
+        {users.map((user) => (
+          <tr key={user.id}>
+            <td className="py-1.5 pr-3">{user.email}</td>
+            <td className="py-1.5 pr-3">
+              <Select
+                aria-label={`Role of ${user.email}`}
+                value={user.role}
+                disabled={pending || user.id === currentUserId}
+                onChange={(event) => run(() => updateAction({ userId: user.id, role: event.target.value }))}
+                className="w-32"
+              >
+                {ROLES.map((role) => (
+                  <option key={role}>{role}</option>
+                ))}
+              </Select>
+            </td>
+            <td className="py-1.5 pr-3 text-xs text-zinc-500">{formatTime(user.createdAt)}</td>
+            <td className="py-1.5">
+              {user.id === currentUserId ? (
+                <span className="text-xs text-zinc-500">you</span>
+              ) : (
+                <Button
+                  variant={user.disabledAt ? "secondary" : "ghost"}
+                  disabled={pending}
+                  onClick={() => run(() => updateAction({ userId: user.id, disabled: !user.disabledAt }))}
+                >
+                  {user.disabledAt ? "Enable" : "Disable"}
+                </Button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </SettingsTable>
       <CreateForm
         label="Add a user"
         idPrefix="new-user"
