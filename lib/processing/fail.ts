@@ -1,5 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { DrizzleQueryError, sql } from "drizzle-orm";
 import { db } from "@/db";
 import type { Event } from "@/db/schema";
 import { config } from "@/lib/config";
@@ -8,11 +8,20 @@ import { ValidationError } from "@/lib/records/snapshot";
 import { retryDelayMs } from "./backoff";
 import { LostLease } from "./lost-lease";
 
-const errorText = (error: unknown) =>
-  (error instanceof Error
-    ? `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`
-    : String(error)
+/**
+ * The error as operators read it in last_error and the logs. A failed query
+ * is told by the database's own message: the query text and its parameters
+ * (provider payloads, other events' data when a chunk failed) say nothing
+ * useful and are not ours to copy around.
+ */
+export function errorText(error: unknown): string {
+  const cause = error instanceof DrizzleQueryError && error.cause instanceof Error ? error.cause : error;
+  return (
+    cause instanceof Error
+      ? `${cause.name === "Error" ? "" : `${cause.name}: `}${cause.message}`
+      : String(cause)
   ).slice(0, 2000);
+}
 
 /**
  * Ends a failed attempt: a dead letter at once for a permanently invalid

@@ -2,10 +2,26 @@ import "server-only";
 import type { Event } from "@/db/schema";
 import { log } from "@/lib/log";
 import { applyPrepared } from "./apply-prepared";
-import { failEvent } from "./fail";
-import { LostLease } from "./lost-lease";
+import { errorText, failEvent } from "./fail";
 import { prepareEvent, type Prepared } from "./prepare";
 import { applyOne, type Outcome } from "./process-event";
+
+// Handlers that ask a provider's API (MangoPay) run this many calls at a time per
+// chunk: with the worker's two lanes, as many as the four lanes made before chunking.
+const PREPARE_CONCURRENCY = 2;
+
+async function mapLimited<T, R>(items: T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
 
 /**
  * Processes claimed events with one transaction (one commit) for all of them.
@@ -24,10 +40,10 @@ export async function processChunk({
   workerId: string;
 }): Promise<Outcome[]> {
   const outcomes = new Map<number, Outcome>();
+  const results = await mapLimited(events, PREPARE_CONCURRENCY, (event) => prepareEvent({ event }));
   const ready: Prepared[] = [];
-  // One at a time, as today: a handler that calls a provider's API keeps the same outbound concurrency.
-  for (const event of events) {
-    const result = await prepareEvent({ event });
+  for (const [index, result] of results.entries()) {
+    const event = events[index]!;
     if (result.ok) ready.push(result.prepared);
     else
       outcomes.set(
@@ -42,14 +58,10 @@ export async function processChunk({
     try {
       await applyPrepared({ items: ready, workerId });
       for (const { event } of ready) outcomes.set(event.id, "processed");
+      log.debug({ events: ready.length, workerId }, "chunk processed");
     } catch (error) {
       log.warn(
-        {
-          err: error instanceof LostLease ? undefined : error,
-          reason: error instanceof LostLease ? "lost lease" : "error",
-          events: ready.length,
-          workerId,
-        },
+        { error: errorText(error), events: ready.length, workerId },
         "chunk rolled back; applying its events one by one",
       );
       for (const prepared of ready) outcomes.set(prepared.event.id, await applyOne({ prepared, workerId }));

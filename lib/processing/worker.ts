@@ -13,8 +13,8 @@ const HEARTBEAT_MS = 5_000;
 const LEASE_SWEEP_MS = 15_000;
 const MAX_LEASE_RENEWAL_MS = 10 * 60_000;
 // Measured with scripts/bench/drain.ts on a 2-core machine shared with PostgreSQL (docs/processing.md).
-const DEFAULT_CHUNK_SIZE = 20;
-const DEFAULT_CONCURRENCY = 3;
+const DEFAULT_CHUNK_SIZE = 25;
+const DEFAULT_CONCURRENCY = 2;
 
 export type Worker = { id: string; stop: () => Promise<void>; processed: () => number };
 

@@ -10,9 +10,12 @@
  * events and records are truncated), otherwise a private embedded PostgreSQL
  * under BENCH_DATA_DIR (default /tmp/tally-bench-drain). Workers run with
  * startWorker's defaults; BENCH_CHUNK and BENCH_LANES override the chunk
- * size and lane count.
+ * size and lane count. On Linux, with PostgreSQL on the same machine, it also
+ * reports the CPU time the worker processes and their database backends used
+ * per event (from /proc), a figure other load on the machine barely moves.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { closeDb, rawSql } from "@/db";
 import { startEmbeddedPostgres } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
@@ -20,6 +23,13 @@ import { storeEvents } from "@/lib/inbox/store";
 import { normaliseStripeEvent } from "@/lib/providers/stripe/normalise";
 
 const WORKER_FLAG = "--drain-worker";
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 const EVENTS = Number(process.argv[2] ?? process.env.BENCH_EVENTS ?? 5_000);
 const WORKER_COUNTS = (process.argv[3] ?? "1,2").split(",").map(Number);
 
@@ -119,7 +129,10 @@ function spawnWorker(id: string): ChildProcess {
     process.execPath,
     // tsx as a loader: the worker is this child process itself, not a grandchild.
     ["--import", "tsx", "--conditions=react-server", import.meta.filename, WORKER_FLAG],
-    { env: { ...process.env, WORKER_ID: id, LOG_LEVEL: "warn" }, stdio: ["ignore", "inherit", "inherit"] },
+    {
+      env: { ...process.env, WORKER_ID: id, LOG_LEVEL: "warn", TALLY_PROCESS_NAME: WORKER_APPLICATION },
+      stdio: ["ignore", "inherit", "inherit"],
+    },
   );
 }
 
@@ -131,6 +144,30 @@ async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number) {
   }
 }
 
+// CPU seconds (user + system) a local process has used; null where /proc cannot tell (another OS, a remote server).
+function cpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+const sum = (values: (number | null)[]) =>
+  values.some((value) => value === null) ? null : values.reduce<number>((a, b) => a + b!, 0);
+
+const WORKER_APPLICATION = "tally-drain-worker";
+
+// The workers' PostgreSQL backends, told apart by the application name their pools connect with.
+async function backendPids(): Promise<number[]> {
+  const rows = await rawSql()<{ pid: number }[]>`
+    select pid from pg_stat_activity where application_name = ${WORKER_APPLICATION}`;
+  return rows.map((row) => row.pid);
+}
+
 async function round(workers: number) {
   const sql = rawSql();
   await seed(EVENTS);
@@ -140,6 +177,9 @@ async function round(workers: number) {
     const [row] = await sql<{ n: number }[]>`select count(*)::int as n from worker_heartbeats`;
     return row!.n === workers;
   }, 60_000);
+  const cpuBefore = new Map<number, number | null>();
+  for (const pid of [...children.map((child) => child.pid!), ...(await backendPids())])
+    cpuBefore.set(pid, cpuSeconds(pid));
   const started = performance.now();
   await sql`update events set next_attempt_at = now() where status = 'pending'`;
   await sql`select pg_notify('tally_events', '')`;
@@ -150,11 +190,27 @@ async function round(workers: number) {
     return row!.n === 0;
   }, 600_000);
   const seconds = (performance.now() - started) / 1000;
+  // CPU used since the release; a backend the pool opened during the drain counts from its start.
+  const used = (pid: number) => {
+    const now = cpuSeconds(pid);
+    return now === null ? null : now - (cpuBefore.get(pid) ?? 0);
+  };
+  const workerCpu = sum(children.map((child) => used(child.pid!)));
+  const databaseCpu = sum((await backendPids()).map(used));
   const [check] = await sql<{ attempts: number; records: number }[]>`
     select (select count(*)::int from event_attempts) as attempts, (select count(*)::int from records) as records`;
   for (const child of children) child.kill("SIGTERM");
   await Promise.all(children.map((child) => new Promise((resolve) => child.once("exit", resolve))));
-  return { workers, seconds, rate: EVENTS / seconds, attempts: check!.attempts, records: check!.records };
+  const perEvent = (cpu: number | null) => (cpu === null ? "–" : ((cpu * 1000) / EVENTS).toFixed(2));
+  return {
+    workers,
+    seconds,
+    rate: EVENTS / seconds,
+    workerCpu: perEvent(workerCpu),
+    databaseCpu: perEvent(databaseCpu),
+    attempts: check!.attempts,
+    records: check!.records,
+  };
 }
 
 async function runWorker() {
@@ -183,12 +239,14 @@ async function main() {
   }
   await runMigrations(process.env.DATABASE_URL!);
   console.log(`drain: ${EVENTS} pending Stripe events (8-event payment histories, shuffled)`);
-  console.log("| worker processes | seconds | events/s | attempts | records |");
-  console.log("|---:|---:|---:|---:|---:|");
+  console.log(
+    "| worker processes | seconds | events/s | worker CPU ms/event | PostgreSQL CPU ms/event | attempts | records |",
+  );
+  console.log("|---:|---:|---:|---:|---:|---:|---:|");
   for (const workers of WORKER_COUNTS) {
     const result = await round(workers);
     console.log(
-      `| ${result.workers} | ${result.seconds.toFixed(2)} | ${Math.round(result.rate)} | ${result.attempts} | ${result.records} |`,
+      `| ${result.workers} | ${result.seconds.toFixed(2)} | ${Math.round(result.rate)} | ${result.workerCpu} | ${result.databaseCpu} | ${result.attempts} | ${result.records} |`,
     );
   }
   await closeDb();
