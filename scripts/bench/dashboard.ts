@@ -5,6 +5,7 @@
  * pages' first render over HTTP through `next start` as a signed-in admin
  * (scripts/bench/dashboard-pages.ts).
  */
+import postgres from "postgres";
 import { closeDb } from "@/db";
 import type { Context, SectionResult } from "./support/context";
 import { port, runScript, spawnNext, waitForHttp, type Child } from "./support/processes";
@@ -24,6 +25,16 @@ async function timeQuery(work: () => Promise<unknown>) {
   return { first, median: warm[Math.floor(warm.length / 2)]!, max: warm.at(-1)! };
 }
 
+async function openEvents(url: string): Promise<number> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql<{ count: string }[]>`select count(*) as count from rollup_open_events`;
+    return Number(row?.count ?? 0);
+  } finally {
+    await sql.end();
+  }
+}
+
 export async function dashboardSection(context: Context): Promise<SectionResult> {
   const count = context.quick ? 50_000 : 1_000_000;
   const url = await context.database.create("bench_dashboard");
@@ -32,12 +43,23 @@ export async function dashboardSection(context: Context): Promise<SectionResult>
   ).trim();
 
   process.env.DATABASE_URL = url;
+  // What the rollups.refresh job does in a running deployment: the first build over the seeded day,
+  // then a refresh with nothing new (its steady-state cost every 5 s).
+  const { refreshRollups } = await import("@/lib/rollups/refresh");
+  const buildStarted = performance.now();
+  await refreshRollups();
+  const buildMs = performance.now() - buildStarted;
+  const refreshStarted = performance.now();
+  await refreshRollups();
+  const refreshMs = performance.now() - refreshStarted;
   const { getOverviewKpis, getVolumeByStatus, getVolumeByType, getLagSeries, getRejectedSeries } =
     await import("@/lib/dashboard/overview");
   const { listExplorerEvents, parseExplorerQuery } = await import("@/lib/dashboard/explorer");
   const { listDeadLetterGroups } = await import("@/lib/dashboard/dead-letters");
   const { listEvents, eventFiltersSchema } = await import("@/lib/events/queries");
   const { resolveRange } = await import("@/lib/dashboard/range");
+  const { getStats } = await import("@/lib/events/stats");
+  const { renderMetrics } = await import("@/lib/monitoring/metrics");
   const day = resolveRange("24h");
   const week = resolveRange("7d");
   const queries: [string, () => Promise<unknown>][] = [
@@ -58,6 +80,8 @@ export async function dashboardSection(context: Context): Promise<SectionResult>
       () => listExplorerEvents({ query: parseExplorerQuery({ q: "nothing" }) }),
     ],
     ["dead-letter groups", () => listDeadLetterGroups()],
+    ["REST stats (/api/v1/stats)", () => getStats()],
+    ["metrics (/api/metrics)", () => renderMetrics()],
     ["REST list: first page", () => listEvents({ filters: eventFiltersSchema.parse({}) })],
     [
       "REST list: status=retrying",
@@ -73,6 +97,8 @@ export async function dashboardSection(context: Context): Promise<SectionResult>
 
   const parts = [
     `${seeded}`,
+    "",
+    `Rollups (lib/rollups): first build over the seeded events ${ms(buildMs)} ms; a refresh with nothing new ${ms(refreshMs)} ms (the refresher runs every 5 s; ${(await openEvents(url)).toLocaleString("en")} events still pending or retrying are read live by id).`,
     "",
     `Query functions called directly (the same lib/ code the pages run), ${RUNS} times each: the first call, then median and max of the rest.`,
     "",
