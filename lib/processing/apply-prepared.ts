@@ -1,6 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import { db } from "@/db";
+import { rawSql } from "@/db";
 import { applySnapshots, recomputePaymentGroups, type PaymentGroup } from "@/lib/records/apply";
 import { groupIdOf } from "@/lib/records/snapshot";
 import { lockAll, lockKeysOf } from "./locks";
@@ -33,7 +32,8 @@ export async function applyPrepared({ items, workerId }: { items: Prepared[]; wo
         groups.set(`${event.provider}\u0000${paymentId}`, { provider: event.provider, paymentId });
       }
 
-  await db.transaction(async (tx) => {
+  // postgres.js directly: its tagged statements are prepared once per connection.
+  await rawSql().begin(async (tx) => {
     await lockAll({ tx, keys: items.flatMap(lockKeysOf) });
     await applySnapshots({ tx, snapshots });
     await recomputePaymentGroups({ tx, groups: [...groups.values()] });
@@ -45,7 +45,7 @@ export async function applyPrepared({ items, workerId }: { items: Prepared[]; wo
       duration_ms: finishedAt.getTime() - startedAt.getTime(),
     }));
     // No row for an event means its lease is gone: it gets no attempt row from us either.
-    const done = await tx.execute(sql`
+    const done = await tx`
       with attempt as (
         select * from jsonb_to_recordset(${JSON.stringify(attempts)}::jsonb)
           as a(id bigint, attempt int, started_at timestamptz, duration_ms int)
@@ -60,7 +60,7 @@ export async function applyPrepared({ items, workerId }: { items: Prepared[]; wo
       select attempt.id, attempt.attempt, attempt.started_at, ${finishedAt.toISOString()}, 'processed', null,
         attempt.duration_ms, ${workerId}
       from done join attempt on attempt.id = done.id
-      returning event_id`);
+      returning event_id`;
     if (done.length !== items.length) throw new LostLease();
   });
 }

@@ -1,6 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import type { Transaction } from "@/db";
+import type { TransactionSql } from "postgres";
 import type { Event } from "@/db/schema";
 import { groupIdOf, type RecordSnapshot } from "@/lib/records/snapshot";
 
@@ -25,11 +24,11 @@ export function lockKeysOf({ event, snapshots }: { event: Event; snapshots: Reco
  * subquery's order is the order the outer select evaluates in), so any two
  * transactions — whatever sets of keys they need — cannot deadlock.
  */
-export async function lockAll({ tx, keys }: { tx: Transaction; keys: string[] }): Promise<void> {
+export async function lockAll({ tx, keys }: { tx: TransactionSql; keys: string[] }): Promise<void> {
   const unique = [...new Set(keys)];
   if (unique.length === 0) return;
-  await tx.execute(sql`
+  await tx`
     select pg_advisory_xact_lock(id)
     from (select distinct hashtextextended(k, 0) as id
-          from jsonb_array_elements_text(${JSON.stringify(unique)}::jsonb) as v(k) order by id) ordered`);
+          from jsonb_array_elements_text(${JSON.stringify(unique)}::jsonb) as v(k) order by id) ordered`;
 }

@@ -1,13 +1,12 @@
 import "server-only";
-import { sql } from "drizzle-orm";
-import type { Transaction } from "@/db";
+import type { TransactionSql } from "postgres";
 import { orderKey } from "./order-key";
 import { groupIdOf, type RecordSnapshot, type SnapshotSource } from "./snapshot";
 
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
 
 // Refund states that count towards a refunded total, in each provider's words.
-const COUNTED_REFUND_STATES = sql.raw(`('pending', 'succeeded', 'refunded', 'SUCCEEDED')`);
+const COUNTED_REFUND_STATES = `('pending', 'succeeded', 'refunded', 'SUCCEEDED')`;
 
 // Columns a snapshot may leave unstated (null): each keeps the value of the
 // greatest-keyed snapshot that did state it.
@@ -42,11 +41,18 @@ const mergedFieldKeys = `records.field_keys || jsonb_strip_nulls(jsonb_build_obj
   (column) => `'${column}', case when ${wins(column)} then excluded.order_key end`,
 ).join(", ")}))`;
 
-const newer = sql.raw(greaterKey("excluded.order_key", "records.order_key"));
+const newer = greaterKey("excluded.order_key", "records.order_key");
 
-// The upsert's text never depends on how many rows it carries (they travel as one
-// jsonb array), so PostgreSQL parses and plans it once per connection.
-const UPSERT = sql`
+/**
+ * Statements run as named prepared statements on the transaction's
+ * connection: their text never depends on how many rows they carry (rows
+ * travel as one jsonb array), so PostgreSQL parses and plans each once per
+ * connection instead of once per chunk.
+ */
+const run = (tx: TransactionSql, text: string, params: string[]) =>
+  tx.unsafe(text, params, { prepare: true });
+
+const UPSERT = `
     insert into records (
       provider, object_id, kind, status, amount, currency, customer_id, payment_id, charge_id,
       parent_id, own_amount_refunded, own_disputed, fee, net, provider_created_at,
@@ -55,16 +61,15 @@ const UPSERT = sql`
     select provider, object_id, kind, status, amount, currency, customer_id, payment_id, charge_id,
       parent_id, own_amount_refunded, own_disputed, fee, net, provider_created_at,
       last_event_at, last_event_id, order_key, field_keys, data
-    from jsonb_to_recordset(`;
-const UPSERT_TAIL = sql`::jsonb) as s(
+    from jsonb_to_recordset($1::jsonb) as s(
       provider text, object_id text, kind text, status text, amount bigint, currency text,
       customer_id text, payment_id text, charge_id text, parent_id text, own_amount_refunded bigint,
       own_disputed boolean, fee bigint, net bigint, provider_created_at timestamptz,
       last_event_at timestamptz, last_event_id text, order_key text, field_keys jsonb, data jsonb)
     on conflict (provider, object_id) do update set
       status = case when ${newer} then excluded.status else records.status end,
-      ${sql.raw(STATED_COLUMNS.map(mergeColumn).join(",\n      "))},
-      field_keys = ${sql.raw(mergedFieldKeys)},
+      ${STATED_COLUMNS.map(mergeColumn).join(",\n      ")},
+      field_keys = ${mergedFieldKeys},
       last_event_at = case when ${newer} then excluded.last_event_at else records.last_event_at end,
       last_event_id = case when ${newer} then excluded.last_event_id else records.last_event_id end,
       data = case when ${newer} then excluded.data else records.data end,
@@ -136,12 +141,59 @@ export async function applySnapshots({
   tx,
   snapshots,
 }: {
-  tx: Transaction;
+  tx: TransactionSql;
   snapshots: SourcedSnapshot[];
 }): Promise<void> {
-  for (const round of rounds(snapshots))
-    await tx.execute(sql`${UPSERT}${JSON.stringify(round.map(rowOf))}${UPSERT_TAIL}`);
+  for (const round of rounds(snapshots)) await run(tx, UPSERT, [JSON.stringify(round.map(rowOf))]);
 }
+
+const GROUPS = `(select distinct provider, payment_id
+    from jsonb_to_recordset($1::jsonb) as g(provider text, payment_id text))`;
+
+const CHARGE_TOTALS = `
+    with totals as (
+      select c.provider, c.object_id,
+        -- A charge states its own refunded total as of its snapshot; refunds we hold may
+        -- say more (a charge.refunded webhook was missed) — the greater is the truth so far.
+        -- A refund that already existed at the charge's snapshot and failed after it was
+        -- counted in that total, and the provider has since taken it back out.
+        greatest(
+          coalesce(c.own_amount_refunded, 0) - coalesce(sum(r.amount) filter (
+            where r.kind = 'refund' and r.status = 'failed'
+              and r.provider_created_at <= c.last_event_at and r.last_event_at > c.last_event_at), 0),
+          coalesce(sum(r.amount) filter (where r.kind = 'refund' and r.status in ${COUNTED_REFUND_STATES}), 0)
+        ) as refunded,
+        coalesce(c.own_disputed, false) or coalesce(bool_or(r.kind = 'dispute'), false) as disputed
+      from ${GROUPS} g
+      join records c on c.provider = g.provider and c.payment_id = g.payment_id and c.kind = 'charge'
+      left join records r on r.provider = c.provider and r.charge_id = c.object_id
+        and r.kind in ('refund', 'dispute')
+      group by c.provider, c.object_id, c.own_amount_refunded, c.own_disputed, c.last_event_at
+    )
+    update records c set amount_refunded = t.refunded, disputed = t.disputed, updated_at = now()
+    from totals t
+    where c.provider = t.provider and c.object_id = t.object_id
+      and (c.amount_refunded, c.disputed) is distinct from (t.refunded, t.disputed)`;
+
+// Runs after CHARGE_TOTALS and reads the charges' totals it has just written.
+const PAYMENT_TOTALS = `
+    with totals as (
+      select g.provider, g.payment_id,
+        count(m.object_id) filter (where m.kind = 'charge') > 0 as has_charges,
+        coalesce(sum(m.amount_refunded) filter (where m.kind = 'charge'), 0) as charges_refunded,
+        coalesce(sum(m.amount) filter (where m.kind = 'refund' and m.status in ${COUNTED_REFUND_STATES}), 0)
+          as refunds,
+        coalesce(bool_or(m.kind = 'dispute' or (m.kind = 'charge' and m.disputed)), false) as disputed
+      from ${GROUPS} g
+      left join records m on m.provider = g.provider and m.payment_id = g.payment_id
+      group by g.provider, g.payment_id
+    )
+    update records p set
+      amount_refunded = case when t.has_charges then t.charges_refunded else t.refunds end,
+      disputed = t.disputed,
+      updated_at = now()
+    from totals t
+    where p.provider = t.provider and p.object_id = t.payment_id and p.kind = 'payment'`;
 
 export type PaymentGroup = { provider: string; paymentId: string };
 
@@ -159,58 +211,13 @@ export async function recomputePaymentGroups({
   tx,
   groups,
 }: {
-  tx: Transaction;
+  tx: TransactionSql;
   groups: PaymentGroup[];
 }): Promise<void> {
   if (groups.length === 0) return;
   const list = JSON.stringify(
     groups.map((group) => ({ provider: group.provider, payment_id: group.paymentId })),
   );
-  const groupRows = sql`(select distinct provider, payment_id
-    from jsonb_to_recordset(${list}::jsonb) as g(provider text, payment_id text))`;
-
-  await tx.execute(sql`
-    with totals as (
-      select c.provider, c.object_id,
-        -- A charge states its own refunded total as of its snapshot; refunds we hold may
-        -- say more (a charge.refunded webhook was missed) — the greater is the truth so far.
-        -- A refund that already existed at the charge's snapshot and failed after it was
-        -- counted in that total, and the provider has since taken it back out.
-        greatest(
-          coalesce(c.own_amount_refunded, 0) - coalesce(sum(r.amount) filter (
-            where r.kind = 'refund' and r.status = 'failed'
-              and r.provider_created_at <= c.last_event_at and r.last_event_at > c.last_event_at), 0),
-          coalesce(sum(r.amount) filter (where r.kind = 'refund' and r.status in ${COUNTED_REFUND_STATES}), 0)
-        ) as refunded,
-        coalesce(c.own_disputed, false) or coalesce(bool_or(r.kind = 'dispute'), false) as disputed
-      from ${groupRows} g
-      join records c on c.provider = g.provider and c.payment_id = g.payment_id and c.kind = 'charge'
-      left join records r on r.provider = c.provider and r.charge_id = c.object_id
-        and r.kind in ('refund', 'dispute')
-      group by c.provider, c.object_id, c.own_amount_refunded, c.own_disputed, c.last_event_at
-    )
-    update records c set amount_refunded = t.refunded, disputed = t.disputed, updated_at = now()
-    from totals t
-    where c.provider = t.provider and c.object_id = t.object_id
-      and (c.amount_refunded, c.disputed) is distinct from (t.refunded, t.disputed)`);
-
-  // Reads the charges' totals the statement above has just written.
-  await tx.execute(sql`
-    with totals as (
-      select g.provider, g.payment_id,
-        count(m.object_id) filter (where m.kind = 'charge') > 0 as has_charges,
-        coalesce(sum(m.amount_refunded) filter (where m.kind = 'charge'), 0) as charges_refunded,
-        coalesce(sum(m.amount) filter (where m.kind = 'refund' and m.status in ${COUNTED_REFUND_STATES}), 0)
-          as refunds,
-        coalesce(bool_or(m.kind = 'dispute' or (m.kind = 'charge' and m.disputed)), false) as disputed
-      from ${groupRows} g
-      left join records m on m.provider = g.provider and m.payment_id = g.payment_id
-      group by g.provider, g.payment_id
-    )
-    update records p set
-      amount_refunded = case when t.has_charges then t.charges_refunded else t.refunds end,
-      disputed = t.disputed,
-      updated_at = now()
-    from totals t
-    where p.provider = t.provider and p.object_id = t.payment_id and p.kind = 'payment'`);
+  await run(tx, CHARGE_TOTALS, [list]);
+  await run(tx, PAYMENT_TOTALS, [list]);
 }

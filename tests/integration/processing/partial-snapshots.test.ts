@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { db, rawSql } from "@/db";
+import { rawSql } from "@/db";
 import { applySnapshots } from "@/lib/records/apply";
 import type { RecordSnapshot } from "@/lib/records/snapshot";
 import { useTestDatabase } from "../helpers/db";
@@ -36,7 +36,7 @@ describe("snapshots that leave fields unstated", () => {
           paymentId: objectId,
           data: {},
         };
-        await db.transaction((tx) =>
+        await rawSql().begin((tx) =>
           applySnapshots({
             tx,
             snapshots: [
@@ -83,10 +83,10 @@ describe("snapshots that leave fields unstated", () => {
         const objectId = `psp_together_${index}_${split}`;
         objects.push(objectId);
         for (const fact of order.slice(0, split))
-          await db.transaction((tx) => applySnapshots({ tx, snapshots: [sourced(objectId, fact)] }));
+          await rawSql().begin((tx) => applySnapshots({ tx, snapshots: [sourced(objectId, fact)] }));
         together.push(...order.slice(split).map((fact) => sourced(objectId, fact)));
       }
-    await db.transaction((tx) => applySnapshots({ tx, snapshots: together }));
+    await rawSql().begin((tx) => applySnapshots({ tx, snapshots: together }));
 
     const rows = await rawSql()`select object_id, status, amount, currency, fee, last_event_id, data
       from records where object_id like 'psp_together_%' order by object_id`;
