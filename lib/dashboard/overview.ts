@@ -2,12 +2,12 @@ import "server-only";
 import { cache } from "react";
 import { rawSql } from "@/db";
 import { EVENT_STATUSES, type EventStatus } from "@/db/schema";
-import { lagPercentiles } from "@/lib/events/stats";
+import { LAG_WINDOW_MINUTES } from "@/lib/events/stats";
 import { countEventsReceived, type Buckets } from "@/lib/rollups/event-counts";
 import { lagHistogram } from "@/lib/rollups/lag-histogram";
 import { addToLagHistogram, lagPercentilesFromHistogram, type LagHistogram } from "@/lib/rollups/lag-bins";
 import { sumByCurrency, type MoneyByCurrency } from "./money";
-import { bucketStarts, type ResolvedRange } from "./range";
+import { bucketStarts, resolveRange, type ResolvedRange } from "./range";
 
 export type OverviewKpis = {
   eventsLast24h: number;
@@ -20,22 +20,30 @@ export type OverviewKpis = {
   amountAtRisk: MoneyByCurrency;
 };
 
-/** The headline numbers. Success rate counts events that reached an end state in the last 24 h. */
+/**
+ * The headline numbers. Success rate counts events that reached an end state
+ * in the last 24 h; lag percentiles are the last hour's, from the same
+ * histogram as the lag chart (within 4.4%, lib/rollups/lag-bins.ts).
+ */
 export async function getOverviewKpis(): Promise<OverviewKpis> {
   const sql = rawSql();
-  const [[dead], lag, discrepancies, recent] = await Promise.all([
+  const [since] = await sql<{ hour: string }[]>`
+    select (now() - make_interval(mins => ${LAG_WINDOW_MINUTES}))::text as hour`;
+  const [[dead], lag, discrepancies, counted] = await Promise.all([
     sql<{ count: string }[]>`select count(*) as count from events where status = 'dead'`,
-    lagPercentiles({ windowMinutes: 60 }),
+    lagPercentilesSince({ from: since!.hour }),
     openDiscrepancyExposure(),
-    countsLast24h(),
+    overviewCounts(resolveRange(DAY)),
   ]);
+  const recent: Partial<Record<EventStatus, number>> = {};
+  for (const row of counted) if (row.recent) recent[row.status] = (recent[row.status] ?? 0) + row.count;
   const processed = recent.processed ?? 0;
   const failed = (recent.dead ?? 0) + (recent.retrying ?? 0);
   return {
     eventsLast24h: Object.values(recent).reduce((sum, count) => sum + count, 0),
     successRate: processed + failed === 0 ? null : processed / (processed + failed),
-    lagP50Ms: lag.p50_ms,
-    lagP95Ms: lag.p95_ms,
+    lagP50Ms: lag[0] ?? null,
+    lagP95Ms: lag[1] ?? null,
     deadLetters: Number(dead?.count ?? 0),
     backlog: (recent.pending ?? 0) + (recent.retrying ?? 0) + (recent.processing ?? 0),
     openDiscrepancies: discrepancies.count,
@@ -43,14 +51,15 @@ export async function getOverviewKpis(): Promise<OverviewKpis> {
   };
 }
 
-/** Events received in the last 24 hours of the database's clock, by status. */
-async function countsLast24h(): Promise<Partial<Record<EventStatus, number>>> {
-  const sql = rawSql();
-  const [since] = await sql<{ at: string }[]>`select (now() - interval '24 hours')::text as at`;
-  const rows = await countEventsReceived({ from: since!.at, to: "infinity" });
-  const counts: Partial<Record<EventStatus, number>> = {};
-  for (const row of rows) counts[row.status] = (counts[row.status] ?? 0) + row.count;
-  return counts;
+async function lagPercentilesSince({ from }: { from: string }): Promise<(number | null)[]> {
+  const histogram: LagHistogram = new Map();
+  for (const row of await lagHistogram({ from, to: "infinity" }))
+    addToLagHistogram({
+      histogram,
+      bin: row.bin,
+      tally: { count: row.count, minUs: row.minUs, maxUs: row.maxUs },
+    });
+  return lagPercentilesFromHistogram({ histogram, quantiles: [0.5, 0.95] });
 }
 
 /**
@@ -60,10 +69,10 @@ async function countsLast24h(): Promise<Partial<Record<EventStatus, number>>> {
  */
 async function openDiscrepancyExposure(): Promise<{ count: number; amountAtRisk: MoneyByCurrency }> {
   const sql = rawSql();
-  const columns = await sql<{ column_name: string }[]>`
-    select column_name from information_schema.columns
-    where table_schema = current_schema() and table_name = 'discrepancies'`;
-  const names = new Set(columns.map((column) => column.column_name));
+  const columns = await sql<{ name: string }[]>`
+    select attname as name from pg_attribute
+    where attrelid = to_regclass('discrepancies') and attnum > 0 and not attisdropped`;
+  const names = new Set(columns.map((column) => column.name));
   if (!names.has("status")) return { count: 0, amountAtRisk: [] };
   const [counted] = await sql<
     { count: string }[]
@@ -102,21 +111,27 @@ function pivot(
 
 const bucketSeconds = (range: ResolvedRange) => range.bucketMs / 1000;
 
-// Both volume charts read the same counts: one query per request renders both.
-const countsPerBucket = cache((fromMs: number, toMs: number, seconds: number) =>
+const DAY = "24h";
+
+/**
+ * Both volume charts read the same counts, and with the default range the
+ * KPIs' last 24 hours come from that statement too: one pass per request.
+ */
+const countsFor = cache((key: string, fromMs: number, toMs: number, seconds: number) =>
   countEventsReceived({
     from: new Date(fromMs),
     to: new Date(toMs),
     buckets: { origin: new Date(fromMs), seconds },
+    recentSeconds: key === DAY ? 86_400 : undefined,
   }),
 );
-const chartCounts = (range: ResolvedRange) =>
-  countsPerBucket(range.from.getTime(), range.to.getTime(), bucketSeconds(range));
+const overviewCounts = (range: ResolvedRange) =>
+  countsFor(range.key, range.from.getTime(), range.to.getTime(), bucketSeconds(range));
 const bucketsOf = (range: ResolvedRange): Buckets => ({ origin: range.from, seconds: bucketSeconds(range) });
 
 /** Events received per bucket, split by status (every status keeps its own series). */
 export async function getVolumeByStatus({ range }: { range: ResolvedRange }): Promise<SeriesChart> {
-  const counted = await chartCounts(range);
+  const counted = (await overviewCounts(range)).filter((row) => row.bucket !== null);
   const rows = counted.map((row) => ({ bucket: row.bucket!, key: row.status, value: row.count }));
   const present = new Set(rows.map((row) => row.key));
   const keys = EVENT_STATUSES.filter((status) => present.has(status));
@@ -127,7 +142,7 @@ const TOP_SERIES = 6;
 
 /** Events received per bucket by provider and type: the busiest few, the rest folded into "other". */
 export async function getVolumeByType({ range }: { range: ResolvedRange }): Promise<SeriesChart> {
-  const counted = await chartCounts(range);
+  const counted = (await overviewCounts(range)).filter((row) => row.bucket !== null);
   const rows = counted.map((row) => ({
     bucket: row.bucket!,
     key: `${row.provider} · ${row.type}`,

@@ -1,11 +1,15 @@
 import "server-only";
 import { rawSql } from "@/db";
 import type { EventStatus } from "@/db/schema";
-import { spanAndDirty } from "./event-sql";
+import { spanAndRawMinutes } from "./event-sql";
 
 export type EventCountRow = {
-  /** Bucket start (date_bin over received_at) as PostgreSQL prints it; null without buckets. */
+  /** Start of the bucket (date_bin over received_at) as PostgreSQL prints it; null outside [from, to) or without buckets. */
   bucket: string | null;
+  /** Received within [from, to). */
+  inRange: boolean;
+  /** Received within the last `recentSeconds` of the database's clock. */
+  recent: boolean;
   provider: string;
   type: string;
   status: EventStatus;
@@ -28,14 +32,15 @@ export function assertWholeMinutes(buckets: Buckets) {
 }
 
 /**
- * Events received in [from, to), counted by provider, type, status and
- * recovered, optionally per bucket; exactly what a scan of `events` returns
- * at this moment, in one statement (one snapshot):
+ * Events received in [from, to), and optionally in the last `recentSeconds`
+ * too (a second window, up to now and beyond, in the same pass), counted by
+ * provider, type, status and recovered, per bucket; exactly what a scan of
+ * `events` returns at this moment, in one statement (one snapshot):
  *
  * - whole minutes before the watermark, unless dirty: the counts of settled
  *   events, plus the live rows of the events that were still open;
- * - dirty minutes, the partial first minute and the tail after the
- *   watermark: `events` itself, through the received_at index.
+ * - dirty minutes, partial minutes at the windows' edges and the tail after
+ *   the watermark: `events` itself, through the received_at index.
  *
  * Buckets must start on whole minutes (origin and width), so a rolled-up
  * minute falls in one bucket.
@@ -44,41 +49,55 @@ export async function countEventsReceived({
   from,
   to,
   buckets,
+  recentSeconds,
 }: {
   from: Instant;
   to: Instant;
   buckets?: Buckets;
+  recentSeconds?: number;
 }): Promise<EventCountRow[]> {
   const sql = rawSql();
-  const fromIso = instantText(from);
-  const toIso = instantText(to);
   if (buckets) assertWholeMinutes(buckets);
-  const bucketOf = (column: string) =>
-    buckets
-      ? sql`date_bin(make_interval(secs => ${buckets.seconds}), ${sql(column)}, ${buckets.origin.toISOString()}::timestamptz)`
-      : sql`null::timestamptz`;
+  const bucket = buckets
+    ? sql`date_bin(make_interval(secs => ${buckets.seconds}), at, ${buckets.origin.toISOString()}::timestamptz)`
+    : sql`null::timestamptz`;
   const rows = await sql<(Omit<EventCountRow, "count"> & { count: string })[]>`
-    with ${spanAndDirty(sql, { fromIso, toIso })}, counted as (
+    with params as (
+      select ${instantText(from)}::timestamptz as range_from, ${instantText(to)}::timestamptz as range_to,
+        now() - make_interval(secs => ${recentSeconds ?? null}::float8) as recent_from
+    ), bounds as (
+      select least(range_from, recent_from) as lo,
+        case when recent_from is null then range_to else 'infinity' end as hi,
+        case when recent_from > range_from then recent_from end as split
+      from params
+    ), ${spanAndRawMinutes(sql)}, counted as (
       select c.minute as at, c.provider, c.type, c.status, c.recovered, c.count
       from event_minute_counts c, span
-      where c.minute >= span.a and c.minute < span.b and c.minute not in (select minute from dirty)
+      where c.minute >= span.a and c.minute < span.b and c.minute not in (select minute from raw_minutes)
       union all
+      -- In id order, so the lookups walk the primary key and the heap forwards.
       select o.minute, e.provider, e.type, e.status, e.recovered, 1
-      from rollup_open_events o join events e on e.id = o.event_id, span
-      where o.minute >= span.a and o.minute < span.b and o.minute not in (select minute from dirty)
+      from (
+        select o.event_id, o.minute from rollup_open_events o, span
+        where o.minute >= span.a and o.minute < span.b and o.minute not in (select minute from raw_minutes)
+        order by o.event_id
+      ) o join events e on e.id = o.event_id
       union all
       select e.received_at, e.provider, e.type, e.status, e.recovered, 1
-      from events e, span
-      where e.received_at >= ${fromIso}::timestamptz and e.received_at < least(span.a, ${toIso}::timestamptz)
+      from events e, bounds, span
+      where e.received_at >= bounds.lo and e.received_at < least(span.a, bounds.hi)
       union all
       select e.received_at, e.provider, e.type, e.status, e.recovered, 1
-      from events e, span
-      where e.received_at >= span.b and e.received_at < ${toIso}::timestamptz
+      from events e, bounds, span
+      where e.received_at >= span.b and e.received_at < bounds.hi
       union all
       select e.received_at, e.provider, e.type, e.status, e.recovered, 1
-      from dirty d join events e on e.received_at >= d.minute and e.received_at < d.minute + interval '1 minute'
+      from raw_minutes m join events e on e.received_at >= m.minute and e.received_at < m.minute + interval '1 minute'
     )
-    select ${bucketOf("at")} as bucket, provider, type, status, recovered, sum(count) as count
-    from counted group by 1, 2, 3, 4, 5`;
+    select case when at >= range_from and at < range_to then ${bucket} end as bucket,
+      at >= range_from and at < range_to as "inRange", coalesce(at >= recent_from, false) as recent,
+      provider, type, status, recovered, sum(count) as count
+    from counted, params
+    group by 1, 2, 3, 4, 5, 6, 7`;
   return rows.map((row) => ({ ...row, count: Number(row.count) }));
 }

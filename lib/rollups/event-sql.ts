@@ -19,17 +19,23 @@ export const inLagHistogram = (sql: Sql) =>
   sql`e.status = 'processed' and not e.recovered and e.processed_at is not null`;
 
 /**
- * CTEs `span` (a, b: the whole minutes of [from, to) the rollup answers,
- * those before the watermark) and `dirty` (minutes in [a, b) to read raw).
+ * CTEs over a one-row `bounds` CTE (lo, hi: the window read; split: an
+ * instant inside it that a rolled-up minute must not straddle, or null):
+ * `span` (a, b: the whole minutes of the window the rollup answers, those
+ * before the watermark) and `raw_minutes` (minutes in [a, b) read from
+ * events instead: dirty ones, and the one `split` falls in).
  */
-export const spanAndDirty = (sql: Sql, { fromIso, toIso }: { fromIso: string; toIso: string }) => sql`
+export const spanAndRawMinutes = (sql: Sql) => sql`
   span as (
-    select a, greatest(a, least(
+    select aligned.a, greatest(aligned.a, least(
       coalesce((select watermark from rollup_state where id = 1), '-infinity'),
-      date_trunc('minute', ${toIso}::timestamptz))) as b
-    from (select case when date_trunc('minute', ${fromIso}::timestamptz) = ${fromIso}::timestamptz
-      then ${fromIso}::timestamptz
-      else date_trunc('minute', ${fromIso}::timestamptz) + interval '1 minute' end as a) aligned
-  ), dirty as (
+      date_trunc('minute', bounds.hi))) as b
+    from bounds, lateral (select case when date_trunc('minute', bounds.lo) = bounds.lo then bounds.lo
+      else date_trunc('minute', bounds.lo) + interval '1 minute' end as a) aligned
+  ), raw_minutes as (
     select d.minute from rollup_dirty_minutes d, span where d.minute >= span.a and d.minute < span.b
+    union
+    select date_trunc('minute', bounds.split) from bounds, span
+    where date_trunc('minute', bounds.split) <> bounds.split
+      and date_trunc('minute', bounds.split) >= span.a and date_trunc('minute', bounds.split) < span.b
   )`;

@@ -1,7 +1,7 @@
 import "server-only";
 import { rawSql } from "@/db";
 import { assertWholeMinutes, instantText, type Buckets, type Instant } from "./event-counts";
-import { inLagHistogram, lagBinOf, lagUsOf, spanAndDirty } from "./event-sql";
+import { inLagHistogram, lagBinOf, lagUsOf, spanAndRawMinutes } from "./event-sql";
 
 export type LagBinRow = { bucket: string | null; bin: number; count: number; minUs: number; maxUs: number };
 
@@ -22,8 +22,6 @@ export async function lagHistogram({
   buckets?: Buckets;
 }): Promise<LagBinRow[]> {
   const sql = rawSql();
-  const fromIso = instantText(from);
-  const toIso = instantText(to);
   if (buckets) assertWholeMinutes(buckets);
   const bucket = buckets
     ? sql`date_bin(make_interval(secs => ${buckets.seconds}), at, ${buckets.origin.toISOString()}::timestamptz)`
@@ -31,23 +29,24 @@ export async function lagHistogram({
   const rows = await sql<
     { bucket: string | null; bin: number; count: string; min_us: string; max_us: string }[]
   >`
-    with ${spanAndDirty(sql, { fromIso, toIso })}, binned as (
+    with bounds as (
+      select ${instantText(from)}::timestamptz as lo, ${instantText(to)}::timestamptz as hi, null::timestamptz as split
+    ), ${spanAndRawMinutes(sql)}, binned as (
       select l.minute as at, l.bin, l.count, l.lag_min_us, l.lag_max_us
       from event_minute_lag l, span
-      where l.minute >= span.a and l.minute < span.b and l.minute not in (select minute from dirty)
+      where l.minute >= span.a and l.minute < span.b and l.minute not in (select minute from raw_minutes)
       union all
       select e.processed_at, ${lagBinOf(sql)}, 1, ${lagUsOf(sql)}, ${lagUsOf(sql)}
-      from events e, span
-      where e.processed_at >= ${fromIso}::timestamptz and e.processed_at < least(span.a, ${toIso}::timestamptz)
-        and ${inLagHistogram(sql)}
+      from events e, bounds, span
+      where e.processed_at >= bounds.lo and e.processed_at < least(span.a, bounds.hi) and ${inLagHistogram(sql)}
       union all
       select e.processed_at, ${lagBinOf(sql)}, 1, ${lagUsOf(sql)}, ${lagUsOf(sql)}
-      from events e, span
-      where e.processed_at >= span.b and e.processed_at < ${toIso}::timestamptz and ${inLagHistogram(sql)}
+      from events e, bounds, span
+      where e.processed_at >= span.b and e.processed_at < bounds.hi and ${inLagHistogram(sql)}
       union all
       select e.processed_at, ${lagBinOf(sql)}, 1, ${lagUsOf(sql)}, ${lagUsOf(sql)}
-      from dirty d join events e
-        on e.processed_at >= d.minute and e.processed_at < d.minute + interval '1 minute'
+      from raw_minutes m join events e
+        on e.processed_at >= m.minute and e.processed_at < m.minute + interval '1 minute'
       where ${inLagHistogram(sql)}
     )
     select ${bucket} as bucket, bin, sum(count) as count, min(lag_min_us) as min_us, max(lag_max_us) as max_us

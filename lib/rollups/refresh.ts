@@ -91,8 +91,11 @@ async function refreshWithRetries(sql: ReservedSql, notAfter: string): Promise<R
   }
 }
 
+// Serialization failure or deadlock: the refresh lost a race with an operator action and starts over.
 const isSerializationFailure = (error: unknown) =>
-  typeof error === "object" && error !== null && (error as { code?: string }).code === "40001";
+  typeof error === "object" &&
+  error !== null &&
+  ["40001", "40P01"].includes((error as { code?: string }).code ?? "");
 
 async function refreshOnce(sql: ReservedSql, notAfter: string): Promise<RefreshResult> {
   const [bound] = await sql<{ watermark: string }[]>`
@@ -137,10 +140,13 @@ async function refreshInSnapshot(sql: ReservedSql, bound: string): Promise<Refre
         + make_interval(hours => ${MAX_STEP_HOURS})) as hi) h`;
   const { watermark, advanced, caught_up: caughtUp } = step!;
 
-  // Dirty minutes at or after the previous watermark lie in the new range already.
+  // Dirty minutes at or after the previous watermark lie in the new range already. Locked in minute
+  // order, the order operator actions mark them in, so the two never deadlock.
   const dirty = await sql<Range[]>`
-    with cleared as (
-      delete from rollup_dirty_minutes where minute < ${watermark}::timestamptz returning minute
+    with locked as (
+      select minute from rollup_dirty_minutes where minute < ${watermark}::timestamptz order by minute for update
+    ), cleared as (
+      delete from rollup_dirty_minutes d using locked where d.minute = locked.minute returning d.minute
     )
     select minute as lo, minute + interval '1 minute' as hi from cleared
     where minute < ${previous}::timestamptz`;

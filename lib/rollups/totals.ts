@@ -32,8 +32,11 @@ export async function eventTotals(): Promise<EventTotalRow[]> {
       from dirty d join event_minute_counts c on c.minute = d.minute
       union all
       select e.provider, e.type, e.status, e.recovered, 1
-      from rollup_open_events o join events e on e.id = o.event_id, state
-      where o.minute < state.w and o.minute not in (select minute from dirty)
+      from (
+        select o.event_id from rollup_open_events o, state
+        where o.minute < state.w and o.minute not in (select minute from dirty)
+        order by o.event_id
+      ) o join events e on e.id = o.event_id
       union all
       select e.provider, e.type, e.status, e.recovered, 1
       from events e, state where e.received_at >= state.w
