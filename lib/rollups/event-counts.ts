@@ -1,7 +1,7 @@
 import "server-only";
 import { rawSql } from "@/db";
 import type { EventStatus } from "@/db/schema";
-import { spanAndRawMinutes } from "./event-sql";
+import { OPEN_STATUSES, spanAndRawMinutes } from "./event-sql";
 
 export type EventCountRow = {
   /** Start of the bucket (date_bin over received_at) as PostgreSQL prints it; null outside [from, to) or without buckets. */
@@ -38,7 +38,7 @@ export function assertWholeMinutes(buckets: Buckets) {
  * `events` returns at this moment, in one statement (one snapshot):
  *
  * - whole minutes before the watermark, unless dirty: the counts of settled
- *   events, plus the live rows of the events that were still open;
+ *   events, plus the live rows of the events that were still open then;
  * - dirty minutes, partial minutes at the windows' edges and the tail after
  *   the watermark: `events` itself, through the received_at index.
  *
@@ -70,18 +70,25 @@ export async function countEventsReceived({
         case when recent_from is null then range_to else 'infinity' end as hi,
         case when recent_from > range_from then recent_from end as split
       from params
-    ), ${spanAndRawMinutes(sql)}, counted as (
+    ), ${spanAndRawMinutes(sql)}, open_now as (
+      -- Open now in a rolled-up minute: open at that minute's refresh too (a settled event reopens only
+      -- through an operator, whose minutes are read raw), so among rollup_open_events. One index scan.
+      select e.id, e.received_at, e.provider, e.type, e.status, e.recovered
+      from events e, span
+      where e.status in ${sql([...OPEN_STATUSES])} and e.received_at >= span.a and e.received_at < span.b
+        and date_trunc('minute', e.received_at) not in (select minute from raw_minutes)
+    ), counted as (
       select c.minute as at, c.provider, c.type, c.status, c.recovered, c.count
       from event_minute_counts c, span
       where c.minute >= span.a and c.minute < span.b and c.minute not in (select minute from raw_minutes)
       union all
-      -- In id order, so the lookups walk the primary key and the heap forwards.
+      select received_at, provider, type, status, recovered, 1 from open_now
+      union all
+      -- Open at the refresh and settled since: looked up by id until the next refresh counts them.
       select o.minute, e.provider, e.type, e.status, e.recovered, 1
-      from (
-        select o.event_id, o.minute from rollup_open_events o, span
-        where o.minute >= span.a and o.minute < span.b and o.minute not in (select minute from raw_minutes)
-        order by o.event_id
-      ) o join events e on e.id = o.event_id
+      from rollup_open_events o join events e on e.id = o.event_id, span
+      where o.minute >= span.a and o.minute < span.b and o.minute not in (select minute from raw_minutes)
+        and not exists (select 1 from open_now n where n.id = o.event_id)
       union all
       select e.received_at, e.provider, e.type, e.status, e.recovered, 1
       from events e, bounds, span

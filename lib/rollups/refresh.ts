@@ -66,11 +66,15 @@ export async function refreshRollups({
       return { ran: false, caughtUp: false, watermark: null, previous: null, dirtyMinutes: 0, absorbed: 0 };
     try {
       const total = { dirtyMinutes: 0, absorbed: 0 };
-      for (;;) {
+      for (let steps = 1; ; steps++) {
         const step = await refreshWithRetries(connection, notAfter?.toISOString() ?? "infinity");
         total.dirtyMinutes += step.dirtyMinutes;
         total.absorbed += step.absorbed;
-        if (step.caughtUp) return { ...step, ...total };
+        if (!step.caughtUp) continue;
+        // After a build the planner needs statistics at once, not at autovacuum's next pass.
+        if (steps > 1 || step.previous === null)
+          await connection`analyze event_minute_counts, event_minute_lag, rollup_open_events`;
+        return { ...step, ...total };
       }
     } finally {
       await connection`select pg_advisory_unlock(${LOCK_KEY})`;
@@ -156,7 +160,7 @@ async function refreshInSnapshot(sql: ReservedSql, bound: string): Promise<Refre
     await recomputeCounts(sql, ranges);
     await recomputeLag(sql, ranges);
   }
-  const absorbed = await absorbSettled(sql);
+  const absorbed = await absorbSettled(sql, watermark);
   await sql`delete from event_count_totals where count = 0`;
   await sql`delete from event_lag_totals where count = 0`;
   await sql`
@@ -237,11 +241,16 @@ async function recomputeLag(sql: ReservedSql, ranges: readonly Range[]) {
 }
 
 /** Moves open events that have settled into the counts (their minutes are rolled up already). */
-async function absorbSettled(sql: ReservedSql): Promise<number> {
+async function absorbSettled(sql: ReservedSql, watermark: string): Promise<number> {
+  // Those still open come from one scan of the status index; only the rest are looked up by id.
   const rows = await sql<{ count: string }[]>`
-    with settled as (
+    with open_now as (
+      select e.id from events e
+      where e.status in ${sql([...OPEN_STATUSES])} and e.received_at < ${watermark}::timestamptz
+    ), settled as (
       delete from rollup_open_events o using events e
       where e.id = o.event_id and e.status in ${sql([...SETTLED_STATUSES])}
+        and not exists (select 1 from open_now n where n.id = o.event_id)
       returning o.minute, e.provider, e.type, e.status, e.recovered
     ), grouped as (
       select minute, provider, type, status, recovered, count(*) as count from settled group by 1, 2, 3, 4, 5

@@ -1,7 +1,7 @@
 import "server-only";
 import { rawSql } from "@/db";
 import type { EventStatus } from "@/db/schema";
-import { inLagHistogram, lagBinOf, lagUsOf } from "./event-sql";
+import { OPEN_STATUSES, inLagHistogram, lagBinOf, lagUsOf } from "./event-sql";
 
 export type EventTotalRow = {
   provider: string;
@@ -25,18 +25,24 @@ const DIRTY = `
 export async function eventTotals(): Promise<EventTotalRow[]> {
   const sql = rawSql();
   const rows = await sql<(Omit<EventTotalRow, "count"> & { count: string })[]>`
-    with ${sql.unsafe(DIRTY)}, counted as (
+    with ${sql.unsafe(DIRTY)}, open_now as (
+      -- As in event-counts.ts: events open now before the watermark are all among rollup_open_events.
+      select e.id, e.provider, e.type, e.status, e.recovered
+      from events e, state
+      where e.status in ${sql([...OPEN_STATUSES])} and e.received_at < state.w
+        and date_trunc('minute', e.received_at) not in (select minute from dirty)
+    ), counted as (
       select provider, type, status, recovered, count from event_count_totals
       union all
       select c.provider, c.type, c.status, c.recovered, -c.count
       from dirty d join event_minute_counts c on c.minute = d.minute
       union all
+      select provider, type, status, recovered, 1 from open_now
+      union all
       select e.provider, e.type, e.status, e.recovered, 1
-      from (
-        select o.event_id from rollup_open_events o, state
-        where o.minute < state.w and o.minute not in (select minute from dirty)
-        order by o.event_id
-      ) o join events e on e.id = o.event_id
+      from rollup_open_events o join events e on e.id = o.event_id, state
+      where o.minute < state.w and o.minute not in (select minute from dirty)
+        and not exists (select 1 from open_now n where n.id = o.event_id)
       union all
       select e.provider, e.type, e.status, e.recovered, 1
       from events e, state where e.received_at >= state.w
