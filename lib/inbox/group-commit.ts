@@ -20,10 +20,13 @@ export function groupCommit<Item, Result>({
   flush,
   maxInFlight,
   maxItems,
+  slotTimeoutMs = 2_000,
 }: {
   flush: (items: Item[]) => Promise<Result[]>;
   maxInFlight: number;
   maxItems: number;
+  /** After this long a flush that has not settled stops counting against maxInFlight. */
+  slotTimeoutMs?: number;
 }): (items: Item[]) => Promise<Result[]> {
   const queue: Waiting<Item, Result>[] = [];
   let inFlight = 0;
@@ -67,10 +70,19 @@ export function groupCommit<Item, Result>({
     while (inFlight < maxInFlight && queue.length > 0) {
       const batch = takeBatch();
       inFlight++;
-      void runBatch(batch).finally(() => {
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        clearTimeout(timer);
         inFlight--;
         pump();
-      });
+      };
+      // A flush stuck on a dead connection must not hold its slot for ever: the
+      // calls in it keep waiting (their own deadline answers them), later ones go on.
+      const timer = setTimeout(release, slotTimeoutMs);
+      timer.unref?.();
+      void runBatch(batch).finally(release);
     }
   };
 

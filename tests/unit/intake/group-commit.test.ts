@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { groupCommit } from "@/lib/inbox/group-commit";
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -81,5 +81,29 @@ describe("groupCommit", () => {
     });
     const results = await Promise.all([store(["a"]), store(["b"]), store(["c"])]);
     expect(results).toEqual([["a"], ["b"], ["c"]]);
+  });
+
+  it("frees the slot of a flush that never settles, so later calls still run", async () => {
+    vi.useFakeTimers();
+    try {
+      const flushed: string[][] = [];
+      const store = groupCommit<string, string>({
+        flush: (items) => {
+          flushed.push(items);
+          return items[0] === "stuck" ? new Promise(() => {}) : Promise.resolve(items);
+        },
+        maxInFlight: 1,
+        maxItems: 10,
+        slotTimeoutMs: 1_000,
+      });
+      void store(["stuck"]);
+      const later = store(["later"]);
+      await vi.advanceTimersByTimeAsync(999);
+      expect(flushed).toEqual([["stuck"]]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await later).toEqual(["later"]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
