@@ -53,6 +53,9 @@ export type MatchResult = { counts: Partial<Record<DiscrepancyKind, number>>; ma
 export async function matchRun(sql: Sql, input: MatchInput): Promise<MatchResult> {
   return sql.begin(async (tx) => {
     await tx`select set_config('work_mem', ${MATCH_WORK_MEM}, true)`;
+    // The planner cannot tell how few joined rows survive the "differs somewhere" filter and
+    // prices shipping them from parallel workers as if all did, so it would scan serially.
+    await tx`select set_config('parallel_tuple_cost', '0.001', true)`;
     await tx`
       create temp table recon_findings (
         kind text not null,
@@ -156,9 +159,10 @@ export async function findRecovered(tx: Tx, { runId }: MatchInput) {
  */
 export async function findPaymentDifferences(tx: Tx, input: MatchInput) {
   const { runId, provider, from, to } = input;
+  // Two statements, not one INSERT … SELECT: PostgreSQL never runs the SELECT of an
+  // INSERT in parallel, while CREATE TABLE AS may, and the join is most of a run's time.
   await tx`
-    insert into recon_findings (kind, object_type, object_id, object_created_at, expected_amount,
-      actual_amount, currency, amount_at_risk, expected, actual, details)
+    create temp table recon_payment_differences on commit drop as
     with p as (
       select pi.object_id as id, pi.status, pi.amount, pi.currency, pi.created,
         ch.object_id as charge_id, ch.amount_refunded, ch.disputed
@@ -196,11 +200,15 @@ export async function findPaymentDifferences(tx: Tx, input: MatchInput) {
         or (j.p_amount, j.p_currency, j.p_status) is distinct from (j.i_amount, j.i_currency, j.i_status)
         or (j.object_type = 'payment_intent' and (j.p_refunded <> j.i_refunded or j.p_disputed <> j.i_disputed))
     )
+    select * from d`;
+  await tx`
+    insert into recon_findings (kind, object_type, object_id, object_created_at, expected_amount,
+      actual_amount, currency, amount_at_risk, expected, actual, details)
     select f.kind, j.object_type, coalesce(j.p_id, j.i_id), coalesce(j.p_created, j.i_created),
       f.expected_amount, f.actual_amount, coalesce(j.p_currency, j.i_currency), f.at_risk,
       f.expected, f.actual,
       jsonb_strip_nulls(jsonb_build_object('charge_id', coalesce(j.p_charge_id, j.i_charge_id)))
-    from d j
+    from recon_payment_differences j
     cross join lateral (values
       ('missing_internal', j.i_id is null
           and (j.object_type = 'payout' or j.p_status <> all(${UNSETTLED_INTENT_STATUSES}) or j.p_charge_id is not null),
