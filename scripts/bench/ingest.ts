@@ -97,6 +97,8 @@ export async function ingestSection(context: Context): Promise<SectionResult> {
         worker = spawnScript("scripts/worker.ts", env);
       }
       const prefix = `ing${index}`;
+      // No round inherits a checkpoint the rounds before it set off (see end-to-end.ts).
+      await sql`checkpoint`;
       const bodies = deliveries(prefix, Math.ceil((durationMs + warmupMs) * 5));
       const warmup = Math.ceil(warmupMs * 2);
       await closedLoop(round, bodies.slice(0, warmup), { connections: CONNECTIONS, durationMs: warmupMs });
