@@ -4,7 +4,7 @@ import { rawSql } from "@/db";
 import { EVENT_STATUSES, type EventStatus } from "@/db/schema";
 import { LAG_WINDOW_MINUTES } from "@/lib/events/stats";
 import { countEventsReceived, type Buckets } from "@/lib/rollups/event-counts";
-import { lagHistogram } from "@/lib/rollups/lag-histogram";
+import { lagHistogram, type LagBinRow } from "@/lib/rollups/lag-histogram";
 import { addToLagHistogram, lagPercentilesFromHistogram, type LagHistogram } from "@/lib/rollups/lag-bins";
 import { sumByCurrency, type MoneyByCurrency } from "./money";
 import { bucketStarts, resolveRange, type ResolvedRange } from "./range";
@@ -52,14 +52,20 @@ export async function getOverviewKpis(): Promise<OverviewKpis> {
 }
 
 async function lagPercentilesSince({ from }: { from: string }): Promise<(number | null)[]> {
-  const histogram: LagHistogram = new Map();
-  for (const row of await lagHistogram({ from, to: "infinity" }))
-    addToLagHistogram({
-      histogram,
-      bin: row.bin,
-      tally: { count: row.count, minUs: row.minUs, maxUs: row.maxUs },
-    });
+  const histogram = histogramsByBucket(await lagHistogram({ from, to: "infinity" })).get(null) ?? new Map();
   return lagPercentilesFromHistogram({ histogram, quantiles: [0.5, 0.95] });
+}
+
+/** Merges histogram rows per bucket start (one `null` bucket when the rows are not bucketed). */
+function histogramsByBucket(rows: LagBinRow[]): Map<number | null, LagHistogram> {
+  const byBucket = new Map<number | null, LagHistogram>();
+  for (const { bucket, bin, count, minUs, maxUs } of rows) {
+    const t = bucket === null ? null : new Date(bucket).getTime();
+    const histogram: LagHistogram = byBucket.get(t) ?? new Map();
+    addToLagHistogram({ histogram, bin, tally: { count, minUs, maxUs } });
+    byBucket.set(t, histogram);
+  }
+  return byBucket;
 }
 
 /**
@@ -168,18 +174,9 @@ export type LagPoint = { t: number; p50: number | null; p95: number | null; p99:
  * exact percentile (lib/rollups/lag-bins.ts).
  */
 export async function getLagSeries({ range }: { range: ResolvedRange }): Promise<LagPoint[]> {
-  const rows = await lagHistogram({ from: range.from, to: range.to, buckets: bucketsOf(range) });
-  const byBucket = new Map<number, LagHistogram>();
-  for (const row of rows) {
-    const t = new Date(row.bucket!).getTime();
-    const histogram: LagHistogram = byBucket.get(t) ?? new Map();
-    addToLagHistogram({
-      histogram,
-      bin: row.bin,
-      tally: { count: row.count, minUs: row.minUs, maxUs: row.maxUs },
-    });
-    byBucket.set(t, histogram);
-  }
+  const byBucket = histogramsByBucket(
+    await lagHistogram({ from: range.from, to: range.to, buckets: bucketsOf(range) }),
+  );
   return bucketStarts(range).map((t) => {
     const histogram = byBucket.get(t);
     if (!histogram) return { t, p50: null, p95: null, p99: null };

@@ -1,7 +1,7 @@
 import "server-only";
 import { rawSql } from "@/db";
 import type { EventStatus } from "@/db/schema";
-import { OPEN_STATUSES, spanAndRawMinutes } from "./event-sql";
+import { bucketOf, OPEN_STATUSES, spanAndRawMinutes } from "./event-sql";
 
 export type EventCountRow = {
   /** Start of the bucket (date_bin over received_at) as PostgreSQL prints it; null outside [from, to) or without buckets. */
@@ -24,12 +24,6 @@ export type Instant = Date | string;
 
 export const instantText = (instant: Instant) =>
   typeof instant === "string" ? instant : instant.toISOString();
-
-/** A rolled-up minute must fall in one bucket. */
-export function assertWholeMinutes(buckets: Buckets) {
-  if (buckets.origin.getTime() % 60_000 !== 0 || buckets.seconds % 60 !== 0 || buckets.seconds <= 0)
-    throw new Error("Rollup buckets must start and end on whole minutes");
-}
 
 /**
  * Events received in [from, to), and optionally in the last `recentSeconds`
@@ -57,10 +51,7 @@ export async function countEventsReceived({
   recentSeconds?: number;
 }): Promise<EventCountRow[]> {
   const sql = rawSql();
-  if (buckets) assertWholeMinutes(buckets);
-  const bucket = buckets
-    ? sql`date_bin(make_interval(secs => ${buckets.seconds}), at, ${buckets.origin.toISOString()}::timestamptz)`
-    : sql`null::timestamptz`;
+  const bucket = bucketOf(sql, buckets);
   const rows = await sql<(Omit<EventCountRow, "count"> & { count: string })[]>`
     with params as (
       select ${instantText(from)}::timestamptz as range_from, ${instantText(to)}::timestamptz as range_to,

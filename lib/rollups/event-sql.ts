@@ -1,5 +1,6 @@
 import "server-only";
 import type { Sql } from "postgres";
+import type { Buckets } from "./event-counts";
 import { LAG_EDGES_LITERAL } from "./lag-bins";
 
 /** Statuses an event leaves only through an operator action (which marks its minutes dirty). */
@@ -39,3 +40,14 @@ export const spanAndRawMinutes = (sql: Sql) => sql`
     where date_trunc('minute', bounds.split) <> bounds.split
       and date_trunc('minute', bounds.split) >= span.a and date_trunc('minute', bounds.split) < span.b
   )`;
+
+/**
+ * The bucket of a row's instant `at` (date_bin), or null without buckets. A
+ * rolled-up minute must fall in one bucket, so buckets start and end on whole minutes.
+ */
+export function bucketOf(sql: Sql, buckets: Buckets | undefined) {
+  if (!buckets) return sql`null::timestamptz`;
+  if (buckets.origin.getTime() % 60_000 !== 0 || buckets.seconds % 60 !== 0 || buckets.seconds <= 0)
+    throw new Error("Rollup buckets must start and end on whole minutes");
+  return sql`date_bin(make_interval(secs => ${buckets.seconds}), at, ${buckets.origin.toISOString()}::timestamptz)`;
+}

@@ -1,7 +1,7 @@
 import "server-only";
 import { rawSql } from "@/db";
-import { assertWholeMinutes, instantText, type Buckets, type Instant } from "./event-counts";
-import { inLagHistogram, lagBinOf, lagUsOf, spanAndRawMinutes } from "./event-sql";
+import { instantText, type Buckets, type Instant } from "./event-counts";
+import { bucketOf, inLagHistogram, lagBinOf, lagUsOf, spanAndRawMinutes } from "./event-sql";
 
 export type LagBinRow = { bucket: string | null; bin: number; count: number; minUs: number; maxUs: number };
 
@@ -22,10 +22,7 @@ export async function lagHistogram({
   buckets?: Buckets;
 }): Promise<LagBinRow[]> {
   const sql = rawSql();
-  if (buckets) assertWholeMinutes(buckets);
-  const bucket = buckets
-    ? sql`date_bin(make_interval(secs => ${buckets.seconds}), at, ${buckets.origin.toISOString()}::timestamptz)`
-    : sql`null::timestamptz`;
+  const bucket = bucketOf(sql, buckets);
   const rows = await sql<
     { bucket: string | null; bin: number; count: string; min_us: string; max_us: string }[]
   >`
