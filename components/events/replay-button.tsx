@@ -1,28 +1,26 @@
 "use client";
 
-import { useState, useTransition } from "react";
-import { Alert } from "@/components/ui/alert";
+import { useState } from "react";
+import { ResultAlert, type ActionResult } from "@/components/ui/action-result";
 import { Button } from "@/components/ui/button";
 import { Field, TextInput } from "@/components/ui/field";
-
-type Result = { ok: true; message?: string } | { ok: false; error: string };
+import { useAction } from "@/components/ui/use-action";
 
 export function ReplayButton({
   eventId,
   action,
 }: {
   eventId: number;
-  action: (input: { eventId: number; reason?: string }) => Promise<Result>;
+  action: (input: { eventId: number; reason?: string }) => Promise<ActionResult>;
 }) {
   const [reason, setReason] = useState("");
-  const [result, setResult] = useState<Result | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { result, pending, run } = useAction();
   return (
     <form
       className="flex flex-col gap-2"
       onSubmit={(event) => {
         event.preventDefault();
-        startTransition(async () => setResult(await action({ eventId, reason: reason || undefined })));
+        run(() => action({ eventId, reason: reason || undefined }));
       }}
     >
       <Field label="Reason (recorded in the audit log)" htmlFor="replay-reason">
@@ -38,9 +36,7 @@ export function ReplayButton({
           {pending ? "Replaying…" : "Replay event"}
         </Button>
       </div>
-      {result && (
-        <Alert tone={result.ok ? "success" : "error"}>{result.ok ? result.message : result.error}</Alert>
-      )}
+      <ResultAlert result={result} />
     </form>
   );
 }

@@ -1,9 +1,10 @@
 "use client";
 
-import { useState, useTransition } from "react";
-import { Alert } from "@/components/ui/alert";
+import { useState } from "react";
+import { ResultAlert, type ActionResult } from "@/components/ui/action-result";
 import { Button } from "@/components/ui/button";
 import { Field, TextInput } from "@/components/ui/field";
+import { useAction } from "@/components/ui/use-action";
 
 export type ThresholdValues = {
   lagThresholdSeconds: number;
@@ -14,7 +15,6 @@ export type ThresholdValues = {
   ackFailureWindowMinutes: number;
   cooldownMinutes: number;
 };
-type Result = { ok: true; message: string } | { ok: false; error: string };
 
 const FIELDS: { key: keyof ThresholdValues; label: string; min: number }[] = [
   { key: "lagThresholdSeconds", label: "Processing lag p95 above (seconds)", min: 1 },
@@ -35,22 +35,19 @@ export function AlertThresholdsForm({
   initial: ThresholdValues;
   canEdit: boolean;
   updatedBy: string | null;
-  action: (input: ThresholdValues) => Promise<Result>;
+  action: (input: ThresholdValues) => Promise<ActionResult>;
 }) {
   const [values, setValues] = useState(initial);
-  const [result, setResult] = useState<Result | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { result, pending, run } = useAction();
   return (
     <form
       className="flex flex-col gap-3"
       onSubmit={(event) => {
         event.preventDefault();
-        startTransition(async () => setResult(await action(values)));
+        run(() => action(values));
       }}
     >
-      {result && (
-        <Alert tone={result.ok ? "success" : "error"}>{result.ok ? result.message : result.error}</Alert>
-      )}
+      <ResultAlert result={result} />
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
         {FIELDS.map((field) => (
           <Field key={field.key} label={field.label} htmlFor={`threshold-${field.key}`}>

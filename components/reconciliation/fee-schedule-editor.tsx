@@ -1,11 +1,11 @@
 "use client";
 
-import { useState, useTransition, type FormEvent } from "react";
-import { Alert } from "@/components/ui/alert";
+import { useState, type FormEvent } from "react";
+import { ResultAlert, type ActionResult } from "@/components/ui/action-result";
 import { Button } from "@/components/ui/button";
 import { Field, TextInput } from "@/components/ui/field";
+import { useAction } from "@/components/ui/use-action";
 
-type Result = { ok: true; message?: string } | { ok: false; error: string };
 type Rule = { currency: string; percent: string; fixed: string };
 export type FeeScheduleValue = {
   rules: { currency: string; percent: number; fixed: number }[];
@@ -22,7 +22,7 @@ export function FeeScheduleEditor({
   provider: string;
   initial: FeeScheduleValue;
   canEdit: boolean;
-  action: (input: { provider: string; schedule: unknown }) => Promise<Result>;
+  action: (input: { provider: string; schedule: unknown }) => Promise<ActionResult>;
 }) {
   const [rules, setRules] = useState<Rule[]>(() =>
     initial.rules.map((rule) => ({
@@ -32,8 +32,7 @@ export function FeeScheduleEditor({
     })),
   );
   const [tolerance, setTolerance] = useState(String(initial.tolerance));
-  const [result, setResult] = useState<Result | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { result, pending, run } = useAction();
   const update = (index: number, key: keyof Rule, value: string) =>
     setRules((current) => current.map((rule, at) => (at === index ? { ...rule, [key]: value } : rule)));
   const submit = (event: FormEvent) => {
@@ -46,7 +45,7 @@ export function FeeScheduleEditor({
       })),
       tolerance: Number(tolerance),
     };
-    startTransition(async () => setResult(await action({ provider, schedule })));
+    run(() => action({ provider, schedule }));
   };
   return (
     <form onSubmit={submit} aria-label={`${provider} fee schedule`} className="flex flex-col gap-2">
@@ -121,9 +120,7 @@ export function FeeScheduleEditor({
           </Button>
         </div>
       )}
-      {result && (
-        <Alert tone={result.ok ? "success" : "error"}>{result.ok ? result.message : result.error}</Alert>
-      )}
+      <ResultAlert result={result} />
     </form>
   );
 }
