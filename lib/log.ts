@@ -1,5 +1,5 @@
 import pino from "pino";
-import { scrubCardNumbers } from "./monitoring/card-data";
+import { scrubCardNumbers } from "./card-data";
 
 const holder = globalThis as unknown as { __tallyLog?: pino.Logger };
 

@@ -40,7 +40,8 @@ export async function startServices({
   }
   if (config.WORKER !== "off") {
     const { startWorker } = await import("../lib/processing/worker");
-    const worker = await startWorker();
+    const { periodicJobs } = await import("./jobs");
+    const worker = await startWorker({ jobs: periodicJobs() });
     console.log(`[tally] worker ${worker.id} running`);
     // Stopped first (stops run in reverse), before the sandbox and the database go.
     stops.push(worker.stop);

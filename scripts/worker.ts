@@ -29,8 +29,9 @@ async function main() {
   }
   process.env.TALLY_PROCESS_NAME ??= "worker";
   const { startWorker } = await import("../lib/processing/worker");
+  const { periodicJobs } = await import("./jobs");
   const { closeDb } = await import("../db");
-  const worker = await startWorker();
+  const worker = await startWorker({ jobs: periodicJobs() });
   console.log(`[tally worker] ${worker.id} running`);
   const stop = async () => {
     await worker.stop();

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { MAX_WEBHOOK_BYTES } from "@/lib/http/body";
 import { errorResponse } from "@/lib/http/respond";
 import { log } from "@/lib/log";
-import { observeWebhookReply } from "@/lib/monitoring/process-metrics";
+import { observeWebhookReply } from "./process-metrics";
 import { receiveWebhook } from "./receive";
 
 const WEBHOOK_PATH = /^\/api\/webhooks\/([^/?]+)\/?$/;

@@ -2,11 +2,11 @@ import "server-only";
 import { Counter, Gauge, Registry } from "prom-client";
 import { rawSql } from "@/db";
 import { ALERT_RULES } from "@/db/schema";
+import { processMetrics } from "@/lib/inbox/process-metrics";
 import { LAG_METRIC_BUCKETS_S, lagBinAtOrUnder } from "@/lib/rollups/lag-bins";
 import { eventTotals, lagTotals, type LagTotalRow } from "@/lib/rollups/totals";
 import { tablesPresent } from "./defensive";
 import { PrecomputedHistogram, negatedBounds, perBucketFromWidthBuckets } from "./precomputed-histogram";
-import { processMetrics } from "./process-metrics";
 
 // Every bound is a bin edge of the lag rollup, so these buckets are exact.
 const LAG_BUCKETS = LAG_METRIC_BUCKETS_S;

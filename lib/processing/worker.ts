@@ -3,8 +3,7 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { rawSql } from "@/db";
 import { EVENTS_CHANNEL } from "@/lib/inbox/store";
-import { periodicJobs } from "@/lib/jobs/registry";
-import { startJobs } from "@/lib/jobs/runner";
+import { startJobs, type PeriodicJob } from "@/lib/jobs/runner";
 import { log } from "@/lib/log";
 import { claimEvents, LEASE_MS, releaseExpiredLeases, renewLeases } from "./claim";
 import { processChunk } from "./process-chunk";
@@ -23,20 +22,21 @@ export type Worker = { id: string; stop: () => Promise<void>; processed: () => n
  * `concurrency` lanes, each claiming up to `chunkSize` due events at a time
  * and applying them in one transaction (lib/processing/process-chunk.ts); it
  * beats its heartbeat, keeps its in-flight leases alive, returns expired
- * leases to the queue, and runs periodic jobs.
+ * leases to the queue, and runs the periodic jobs its process entry point
+ * hands it (with its id as their lease holder).
  */
 export async function startWorker({
   workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
   chunkSize = DEFAULT_CHUNK_SIZE,
   concurrency = DEFAULT_CONCURRENCY,
   pollMs = 2_000,
-  jobs = true,
+  jobs = [],
 }: {
   workerId?: string;
   chunkSize?: number;
   concurrency?: number;
   pollMs?: number;
-  jobs?: boolean;
+  jobs?: readonly PeriodicJob[];
 } = {}): Promise<Worker> {
   const sql = rawSql();
   let stopped = false;
@@ -85,7 +85,7 @@ export async function startWorker({
       .map(([id]) => id);
     void renewLeases({ workerId, ids }).catch((err) => log.warn({ err }, "lease renewal failed"));
   }, LEASE_MS / 3);
-  const periodic = jobs ? startJobs({ jobs: periodicJobs(), holder: workerId }) : null;
+  const periodic = jobs.length > 0 ? startJobs({ jobs, holder: workerId }) : null;
 
   const lane = async () => {
     while (!stopped) {

@@ -222,7 +222,6 @@ async function runWorker() {
     chunkSize: option("BENCH_CHUNK"),
     concurrency: option("BENCH_LANES"),
     pollMs: 1_000,
-    jobs: false,
   });
   process.on("SIGTERM", () => void worker.stop().then(() => closeDb().then(() => process.exit(0))));
 }

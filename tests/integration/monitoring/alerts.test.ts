@@ -2,9 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as webhook } from "@/app/api/webhooks/[provider]/route";
 import { rawSql } from "@/db";
 import { systemPrincipal } from "@/lib/auth/principal";
-import { periodicJobs } from "@/lib/jobs/registry";
+import { monitoringJobs } from "@/lib/monitoring/jobs";
 import { firingAlerts } from "@/lib/monitoring/alerts";
-import { recordAckFailure } from "@/lib/monitoring/ack-failures";
+import { recordAckFailure } from "@/lib/inbox/ack-failures";
 import { evaluateAlerts } from "@/lib/monitoring/evaluate";
 import { updateAlertThresholds, DEFAULT_THRESHOLDS } from "@/lib/monitoring/settings";
 import { TEST_STRIPE_SECRET, signedDelivery, stripeEvent } from "../../fixtures/stripe";
@@ -52,7 +52,7 @@ async function insertEvent(fields: {
 
 describe("alert rules against a local Slack-compatible sink", () => {
   it("runs as one singleton job at least every 30 s", () => {
-    const job = periodicJobs().find((candidate) => candidate.name === "monitoring.alerts");
+    const job = monitoringJobs().find((candidate) => candidate.name === "monitoring.alerts");
     expect(job).toMatchObject({ singleton: true });
     expect(job!.intervalMs).toBeLessThanOrEqual(30_000);
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as metrics } from "@/app/api/metrics/route";
 import { POST as webhook } from "@/app/api/webhooks/[provider]/route";
 import { rawSql } from "@/db";
-import { recordAckFailure } from "@/lib/monitoring/ack-failures";
+import { recordAckFailure } from "@/lib/inbox/ack-failures";
 import { evaluateAlerts } from "@/lib/monitoring/evaluate";
 import { TEST_STRIPE_SECRET, signedDelivery, stripeEvent } from "../../fixtures/stripe";
 import { useTestDatabase } from "../helpers/db";

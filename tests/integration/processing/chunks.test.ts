@@ -183,9 +183,7 @@ describe("a chunk applied in one transaction", () => {
     const events = histories("chunked").reverse();
     await ingest(events);
     for (let i = 0; i < 3; i++)
-      started.push(
-        await startWorker({ workerId: `cw${i}`, chunkSize: 10, concurrency: 2, pollMs: 100, jobs: false }),
-      );
+      started.push(await startWorker({ workerId: `cw${i}`, chunkSize: 10, concurrency: 2, pollMs: 100 }));
     const sql = rawSql();
     const deadline = Date.now() + 60_000;
     for (;;) {

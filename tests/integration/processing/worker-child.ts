@@ -7,7 +7,6 @@ import { startWorker } from "@/lib/processing/worker";
 const worker = await startWorker({
   workerId: process.env.WORKER_ID,
   chunkSize: Number(process.env.CHUNK_SIZE ?? 20),
-  jobs: false,
 });
 process.stdout.write("ready\n");
 process.on("SIGTERM", () => void worker.stop().then(() => process.exit(0)));

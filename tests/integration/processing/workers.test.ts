@@ -75,7 +75,7 @@ describe("workers", () => {
   it("4 concurrent workers apply each of 2,000 events exactly once", async () => {
     await ingest(Array.from({ length: 2000 }, (_, i) => paymentEvent("conc", i)));
     for (let i = 0; i < 4; i++)
-      started.push(await startWorker({ workerId: `w${i}`, chunkSize: 25, pollMs: 200, jobs: false }));
+      started.push(await startWorker({ workerId: `w${i}`, chunkSize: 25, pollMs: 200 }));
 
     const counts = await waitFor(
       () => statusCounts("conc"),
@@ -115,7 +115,7 @@ describe("workers", () => {
     // Its in-flight claims still hold leases; expire them as time would.
     await sql`update events set locked_until = now() - interval '1 second'
       where status = 'processing' and locked_by = 'victim'`;
-    started.push(await startWorker({ workerId: "survivor", pollMs: 200, jobs: false }));
+    started.push(await startWorker({ workerId: "survivor", pollMs: 200 }));
     // The survivor's lease sweep runs every 15 s; run it now instead of waiting.
     const { releaseExpiredLeases } = await import("@/lib/processing/claim");
     await releaseExpiredLeases();

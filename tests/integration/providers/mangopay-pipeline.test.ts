@@ -166,7 +166,7 @@ describe("a MangoPay outage", () => {
       Type: "PAYOUT",
     });
     fake.setOutage("connection_reset");
-    worker = await startWorker({ workerId: "providers-outage", jobs: false, pollMs: 50 });
+    worker = await startWorker({ workerId: "providers-outage", pollMs: 50 });
 
     const event = await hook("PAYOUT_NORMAL_SUCCEEDED", "po_pipe_1");
     const dead = await until(

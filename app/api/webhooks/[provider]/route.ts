@@ -1,5 +1,5 @@
 import { receiveWebhook } from "@/lib/inbox/receive";
-import { observeWebhookReply } from "@/lib/monitoring/process-metrics";
+import { observeWebhookReply } from "@/lib/inbox/process-metrics";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

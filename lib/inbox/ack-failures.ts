@@ -75,5 +75,3 @@ export async function flushAckFailures({ force = false } = {}): Promise<number> 
   }
   return written;
 }
-
-export const bufferedAckFailures = () => [...state.pending.values()].reduce((sum, e) => sum + e.count, 0);
