@@ -3,7 +3,7 @@
  * (unless WORKER=off), and sandbox mode when no provider credentials are set.
  */
 import { hasProviderCredentials, type Config } from "../lib/config";
-import { ensureUser } from "../lib/runtime/bootstrap";
+import { ensureUser } from "../lib/auth/users";
 
 export type Services = {
   /** Extra environment for the web process. */

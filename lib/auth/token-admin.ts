@@ -4,7 +4,7 @@ import { z } from "zod";
 import { db } from "@/db";
 import { apiTokens } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { writeAudit } from "@/lib/ops/audit";
+import { writeAudit } from "@/lib/audit/write";
 import { requireRole } from "./authorize";
 import type { Principal } from "./principal";
 import { ROLES } from "./roles";

@@ -4,10 +4,10 @@ import { z } from "zod";
 import { db } from "@/db";
 import { users } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { writeAudit } from "@/lib/ops/audit";
+import { writeAudit } from "@/lib/audit/write";
 import { requireRole } from "./authorize";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords";
-import type { Principal } from "./principal";
+import { systemPrincipal, type Principal } from "./principal";
 import { isSignInLimited, recordSignInAttempt } from "./rate-limit";
 import { ROLES, type Role } from "./roles";
 
@@ -104,6 +104,27 @@ export async function createUser({ principal, input }: { principal: Principal | 
       details: { email, role },
     });
     return row;
+  });
+}
+
+/** Creates a user at start-up when no user has that e-mail yet (never changes an existing one). */
+export async function ensureUser({ email, password, role }: { email: string; password: string; role: Role }) {
+  const normalised = email.toLowerCase();
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(users)
+      .values({ email: normalised, passwordHash, role })
+      .onConflictDoNothing()
+      .returning({ id: users.id });
+    if (!row) return false;
+    await writeAudit(tx, {
+      principal: systemPrincipal("startup"),
+      action: "user.create",
+      target: `user:${row.id}`,
+      details: { email: normalised, role, source: "environment" },
+    });
+    return true;
   });
 }
 

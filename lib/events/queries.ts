@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gte, lt, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db";
 import { EVENT_STATUSES, eventAttempts, events } from "@/db/schema";
-import { decodeCursor, encodeCursor } from "@/lib/http/cursor";
+import { afterCursor, keysetPage } from "@/lib/http/cursor";
 
 export const eventFiltersSchema = z.object({
   provider: z.string().max(50).optional(),
@@ -46,26 +46,18 @@ export function eventConditions(filters: Omit<EventFilters, "limit" | "cursor">)
   return conditions;
 }
 
-const isIdCursor = (value: unknown): value is { id: number } =>
-  typeof value === "object" && value !== null && typeof (value as { id?: unknown }).id === "number";
-
 /** Newest first, keyset-paginated on the id so deep pages stay as fast as the first. */
 export async function listEvents({ filters }: { filters: EventFilters }) {
-  const cursor = decodeCursor(filters.cursor, isIdCursor);
   const conditions = eventConditions(filters);
-  if (cursor) conditions.push(lt(events.id, cursor.id));
+  const after = afterCursor(events.id, filters.cursor);
+  if (after) conditions.push(after);
   const rows = await db
     .select(summaryColumns)
     .from(events)
     .where(and(...conditions))
     .orderBy(desc(events.id))
     .limit(filters.limit + 1);
-  const page = rows.slice(0, filters.limit);
-  const last = page.at(-1);
-  return {
-    data: page,
-    nextCursor: rows.length > filters.limit && last ? encodeCursor({ id: last.id }) : null,
-  };
+  return keysetPage(rows, filters.limit);
 }
 
 export async function getEvent({ id }: { id: number }) {

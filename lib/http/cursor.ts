@@ -1,3 +1,5 @@
+import { lt, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { AppError } from "@/lib/errors";
 
 /** Opaque keyset cursors: base64url JSON, so clients never build them by hand. */
@@ -17,4 +19,27 @@ export function decodeCursor<T>(
     // fall through
   }
   throw new AppError("bad_request", "Invalid cursor");
+}
+
+const isIdCursor = (value: unknown): value is { id: number } =>
+  typeof value === "object" && value !== null && typeof (value as { id?: unknown }).id === "number";
+
+/**
+ * Newest-first keyset pagination on an id column, so deep pages cost what
+ * the first does: the condition for the rows after `cursor` (none for the
+ * first page). Fetch `limit + 1` rows ordered by the id descending and cut
+ * them with `keysetPage`.
+ */
+export function afterCursor(column: AnyPgColumn, cursor: string | undefined): SQL | undefined {
+  const after = decodeCursor(cursor, isIdCursor);
+  return after ? lt(column, after.id) : undefined;
+}
+
+/** One page of the `limit + 1` rows fetched, and the cursor of the next page (null on the last). */
+export function keysetPage<T extends { id: number }>(
+  rows: T[],
+  limit: number,
+): { data: T[]; nextCursor: string | null } {
+  const data = rows.slice(0, limit);
+  return { data, nextCursor: rows.length > limit ? encodeCursor({ id: data.at(-1)!.id }) : null };
 }

@@ -6,7 +6,7 @@ import { alertSettings, type AlertSettings } from "@/db/schema";
 import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
-import { writeAudit } from "@/lib/ops/audit";
+import { writeAudit } from "@/lib/audit/write";
 
 export type AlertThresholds = Omit<AlertSettings, "id" | "updatedBy" | "updatedAt">;
 

@@ -6,7 +6,7 @@ import { events } from "@/db/schema";
 import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { markRollupMinutesDirty } from "@/lib/rollups/dirty";
-import { writeAuditForEach } from "./audit";
+import { writeAuditForEach } from "@/lib/audit/write";
 
 const discardSchema = z.object({
   eventIds: z.array(z.number().int().positive()).min(1).max(10_000),

@@ -8,7 +8,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
 import { EVENTS_CHANNEL } from "@/lib/inbox/store";
 import { markRollupMinutesDirty } from "@/lib/rollups/dirty";
-import { writeAudit, writeAuditForEach } from "./audit";
+import { writeAudit, writeAuditForEach } from "@/lib/audit/write";
 
 // Events an operator may send back to the queue. Processed ones may be replayed
 // too: their records keep the newest snapshot, so a replay changes nothing.

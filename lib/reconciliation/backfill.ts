@@ -8,7 +8,7 @@ import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
 import { storeEvents } from "@/lib/inbox/store";
-import { writeAudit } from "@/lib/ops/audit";
+import { writeAudit } from "@/lib/audit/write";
 import { createStripeClient } from "@/lib/providers/stripe/client";
 import { normaliseStripeEvent } from "@/lib/providers/stripe/normalise";
 import { withRetry } from "./retry";

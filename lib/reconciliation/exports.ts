@@ -1,5 +1,5 @@
 import "server-only";
-import { csvLine } from "./csv";
+import { toCsv } from "@/lib/csv";
 import { exportDiscrepancies, type DiscrepancyFilters } from "./discrepancies";
 import { settlementReport } from "./settlement";
 
@@ -23,26 +23,24 @@ export async function discrepanciesCsv(filters: DiscrepancyFilters): Promise<str
     "first_seen_at",
     "last_seen_at",
   ];
-  const lines = rows.map((row) =>
-    csvLine([
-      row.id,
-      row.kind,
-      row.provider,
-      row.object_id,
-      row.details.charge_id ?? "",
-      row.expected_amount,
-      row.actual_amount,
-      row.currency,
-      row.amount_at_risk,
-      row.status,
-      row.assignee,
-      row.resolution,
-      row.resolution_note,
-      row.first_seen_at,
-      row.last_seen_at,
-    ]),
-  );
-  return [csvLine(header), ...lines].join("\r\n") + "\r\n";
+  const lines = rows.map((row) => [
+    row.id,
+    row.kind,
+    row.provider,
+    row.object_id,
+    row.details.charge_id ?? "",
+    row.expected_amount,
+    row.actual_amount,
+    row.currency,
+    row.amount_at_risk,
+    row.status,
+    row.assignee,
+    row.resolution,
+    row.resolution_note,
+    row.first_seen_at,
+    row.last_seen_at,
+  ]);
+  return toCsv([header, ...lines]);
 }
 
 export async function settlementCsv({ month }: { month: string }): Promise<string> {
@@ -62,39 +60,35 @@ export async function settlementCsv({ month }: { month: string }): Promise<strin
     "matched",
     "open_issues",
   ];
-  const lines = report.payouts.map((payout) =>
-    csvLine([
-      payout.provider,
-      payout.payout_id,
-      payout.status,
-      payout.created,
-      payout.arrival_date,
-      payout.currency,
-      payout.amount,
-      payout.transactions,
-      payout.gross,
-      payout.fees,
-      payout.net,
-      payout.matched ? "yes" : "no",
-      payout.open_issues.join(" "),
-    ]),
-  );
-  const totals = report.totals.map((total) =>
-    csvLine([
-      "TOTAL",
-      "",
-      "",
-      "",
-      "",
-      total.currency,
-      total.amount,
-      total.payouts,
-      total.gross,
-      total.fees,
-      "",
-      `${total.matched} matched`,
-      `${total.unmatched} unmatched`,
-    ]),
-  );
-  return [csvLine(header), ...lines, ...totals].join("\r\n") + "\r\n";
+  const lines = report.payouts.map((payout) => [
+    payout.provider,
+    payout.payout_id,
+    payout.status,
+    payout.created,
+    payout.arrival_date,
+    payout.currency,
+    payout.amount,
+    payout.transactions,
+    payout.gross,
+    payout.fees,
+    payout.net,
+    payout.matched ? "yes" : "no",
+    payout.open_issues.join(" "),
+  ]);
+  const totals = report.totals.map((total) => [
+    "TOTAL",
+    "",
+    "",
+    "",
+    "",
+    total.currency,
+    total.amount,
+    total.payouts,
+    total.gross,
+    total.fees,
+    "",
+    `${total.matched} matched`,
+    `${total.unmatched} unmatched`,
+  ]);
+  return toCsv([header, ...lines, ...totals]);
 }

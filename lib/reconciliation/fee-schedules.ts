@@ -6,7 +6,7 @@ import { feeSchedules, type FeeRule } from "@/db/schema";
 import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
-import { writeAudit } from "@/lib/ops/audit";
+import { writeAudit } from "@/lib/audit/write";
 import { isProviderName } from "@/lib/providers/types";
 
 export const feeScheduleInput = z.object({

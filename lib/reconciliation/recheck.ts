@@ -5,7 +5,7 @@ import { discrepancies, reconciliationRuns, type DiscrepancyKind, type RunKind }
 import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
-import { writeAudit } from "@/lib/ops/audit";
+import { writeAudit } from "@/lib/audit/write";
 import { DUPLICATE_WINDOW_SECONDS, KINDS_CHECKED } from "./checks";
 
 function runKindFor(kind: DiscrepancyKind): RunKind {

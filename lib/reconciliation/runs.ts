@@ -6,7 +6,7 @@ import { RUN_KINDS, reconciliationRuns, type ReconciliationRun, type RunKind } f
 import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
-import { writeAudit } from "@/lib/ops/audit";
+import { writeAudit } from "@/lib/audit/write";
 import { PROVIDERS } from "@/lib/providers/types";
 import { adyenCoverageGap, uncoveredMessage } from "./adyen/coverage";
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { persistentSecret } from "@/lib/runtime/data-dir";
-import { ensureUser } from "@/lib/runtime/bootstrap";
+import { ensureUser } from "@/lib/auth/users";
 import { generateBusiness } from "./business";
 import { enqueueSandboxReconciliation, ensureSandboxFeeSchedule } from "./kickoff";
 import { startSimulator, type Simulator } from "./simulator";

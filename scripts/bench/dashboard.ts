@@ -109,7 +109,7 @@ export async function dashboardSection(context: Context): Promise<SectionResult>
     const nextPort = port();
     const email = "bench-admin@example.com";
     const password = "bench-password-123";
-    const { ensureUser } = await import("@/lib/runtime/bootstrap");
+    const { ensureUser } = await import("@/lib/auth/users");
     await ensureUser({ email, password, role: "admin" });
     await closeDb();
     const children: Child[] = [

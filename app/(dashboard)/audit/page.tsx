@@ -4,8 +4,9 @@ import { AuditTable } from "@/components/audit/audit-table";
 import { Pagination } from "@/components/data-table/pagination";
 import { buttonClass } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
+import { AUDIT_PAGE_SIZE, auditActions, auditPageSchema, listAudit } from "@/lib/audit/queries";
 import { requirePageRole } from "@/lib/auth/session";
-import { AUDIT_PAGE_SIZE, auditActions, listAuditPage, parseAuditQuery } from "@/lib/dashboard/audit";
+import { parseSearchParams } from "@/lib/http/search-params";
 
 export const metadata: Metadata = { title: "Audit log" };
 export const dynamic = "force-dynamic";
@@ -17,13 +18,16 @@ export default async function AuditPage({
 }) {
   await requirePageRole("viewer");
   const params = await searchParams;
-  const query = parseAuditQuery(params);
-  const [page, actions] = await Promise.all([listAuditPage({ query }), auditActions()]);
+  const { page, ...filters } = parseSearchParams(auditPageSchema, params);
+  const [entries, actions] = await Promise.all([
+    listAudit({ filters, limit: AUDIT_PAGE_SIZE, offset: (page - 1) * AUDIT_PAGE_SIZE }),
+    auditActions(),
+  ]);
   const exportQuery = new URLSearchParams(
     Object.entries({
-      action: query.action,
-      actor: query.actor,
-      target: query.target,
+      action: filters.action,
+      actor: filters.actor,
+      target: filters.target,
       from: params.from,
       to: params.to,
     }).flatMap(([key, value]) => (typeof value === "string" && value ? [[key, value]] : [])),
@@ -40,8 +44,8 @@ export default async function AuditPage({
         }
       />
       <AuditFilters actions={actions} />
-      <AuditTable rows={page.rows.map((row) => ({ ...row, at: row.at.toISOString() }))} />
-      <Pagination page={query.page} pageSize={AUDIT_PAGE_SIZE} hasMore={page.hasMore} />
+      <AuditTable rows={entries.data.map((row) => ({ ...row, at: row.at.toISOString() }))} />
+      <Pagination page={page} pageSize={AUDIT_PAGE_SIZE} hasMore={entries.nextCursor !== null} />
     </>
   );
 }

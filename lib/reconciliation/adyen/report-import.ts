@@ -7,7 +7,7 @@ import { adyenSettlementReports, adyenSettlementRows } from "@/db/schema";
 import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
-import { writeAudit } from "@/lib/ops/audit";
+import { writeAudit } from "@/lib/audit/write";
 import { parseSettlementReport, ReportFormatError } from "./report-parse";
 
 const options = z

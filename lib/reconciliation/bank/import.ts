@@ -5,7 +5,7 @@ import { bankDeposits, bankStatements } from "@/db/schema";
 import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
-import { writeAudit } from "@/lib/ops/audit";
+import { writeAudit } from "@/lib/audit/write";
 import { parseDate, parseStatement } from "./parse";
 
 const options = z.object({

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { exportAuditCsv, listAuditPage, parseAuditQuery } from "@/lib/dashboard/audit";
+import { exportAuditCsv, listAudit } from "@/lib/audit/queries";
 import { listDeadLetterGroups, summarizeDeadLetters } from "@/lib/dashboard/dead-letters";
 import { listExplorerEvents, parseExplorerQuery } from "@/lib/dashboard/explorer";
 import {
@@ -187,12 +187,32 @@ describe("dead letters", () => {
 
 describe("audit", () => {
   it("filters by actor substring and exports CSV that spreadsheets cannot execute", async () => {
-    const page = await listAuditPage({ query: parseAuditQuery({ actor: "ana@" }) });
-    expect(page.rows.map((row) => row.action)).toEqual(["event.replay"]);
-    const csv = await exportAuditCsv({ query: parseAuditQuery({}) });
+    const page = await listAudit({ filters: { actor: "ana@" }, limit: 50 });
+    expect(page.data.map((row) => row.action)).toEqual(["event.replay"]);
+    const csv = await exportAuditCsv({ filters: {} });
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toBe("id,at,actor,action,target,details");
     expect(lines).toHaveLength(3);
     expect(csv).toContain('"{""reason"":""=cmd fixed, retry""}"');
+  });
+
+  it("matches actors and targets as whole words, the same for the API and the page", async () => {
+    await withSql(
+      database.url,
+      (sql) => sql`insert into audit_log (actor, action, target, details) values
+      ('user:anabel@example.com', 'event.replay', 'event:30', '{}'::jsonb)`,
+    );
+    const targets = async (target: string) =>
+      (await listAudit({ filters: { target }, limit: 50 })).data.map((row) => row.target);
+    expect(await targets("event:3")).toEqual(["event:3"]);
+    expect(await targets("3")).toEqual(["event:3"]);
+    expect(await targets("event:")).toEqual(["event:30", "event:3"]);
+    const actors = async (actor: string) =>
+      (await listAudit({ filters: { actor }, limit: 50 })).data.map((row) => row.actor);
+    expect(await actors("ANA")).toEqual(["user:ana@example.com"]);
+    expect(await actors("an")).toEqual([]);
+    // Regular-expression characters are literal.
+    expect(await actors("token:ci#1")).toEqual(["token:ci#1"]);
+    expect(await actors(".*")).toEqual([]);
   });
 });
