@@ -5,6 +5,7 @@ import { AlertBanner } from "@/components/monitoring/alert-banner";
 import { SandboxBadge } from "@/components/layout/sandbox-badge";
 import { UserMenu } from "@/components/layout/user-menu";
 import { requirePageRole } from "@/lib/auth/session";
+import { firingAlerts } from "@/lib/monitoring/alerts";
 import { signOutAction } from "./actions";
 
 export const dynamic = "force-dynamic";
@@ -22,6 +23,7 @@ const NAV: NavItem[] = [
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const { user } = await requirePageRole("viewer");
+  const alerts = await firingAlerts();
   const sandbox = process.env.TALLY_SANDBOX === "1";
   return (
     <div className="flex min-h-screen flex-col">
@@ -40,7 +42,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         </div>
         <UserMenu email={user.email} role={user.role} signOutAction={signOutAction} />
       </header>
-      <AlertBanner />
+      <AlertBanner alerts={alerts} />
       <div className="flex flex-1 flex-col md:flex-row">
         <nav
           aria-label="Main"

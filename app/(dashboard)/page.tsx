@@ -13,7 +13,7 @@ import { formatCount, formatDuration } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/session";
 import { isRole } from "@/lib/auth/roles";
-import { formatMoney } from "@/lib/dashboard/money";
+import { formatMoney } from "@/lib/money";
 import {
   getLagSeries,
   getOverviewKpis,

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field, TextInput } from "@/components/ui/field";
 import { formatCount, formatTime } from "@/components/ui/format";
-import { formatMoney, sumByCurrency, type MoneyByCurrency } from "@/lib/dashboard/money";
+import { formatMoney, sumByCurrency, type MoneyByCurrency } from "@/lib/money";
 
 type DeadLetter = {
   id: number;

@@ -1,10 +1,9 @@
 import Link from "next/link";
 import { formatTime } from "@/components/ui/format";
-import { firingAlerts } from "@/lib/monitoring/alerts";
+import type { FiringAlert } from "@/lib/monitoring/alerts";
 
 /** Firing alerts across the top of every dashboard page; renders nothing when all is well. */
-export async function AlertBanner() {
-  const alerts = await firingAlerts();
+export function AlertBanner({ alerts }: { alerts: FiringAlert[] }) {
   if (alerts.length === 0) return null;
   return (
     <section

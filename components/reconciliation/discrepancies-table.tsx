@@ -3,7 +3,7 @@
 import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table/data-table";
-import { formatMoney } from "@/lib/dashboard/money";
+import { formatMoney } from "@/lib/money";
 import { ReconciliationStatus } from "./discrepancy-status";
 import { age, kindLabel } from "./labels";
 

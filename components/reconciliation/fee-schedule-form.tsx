@@ -1,16 +1,17 @@
-import { saveFeeScheduleAction } from "@/app/(dashboard)/reconciliation/fee-actions";
+import type { ActionResult } from "@/components/ui/action-result";
 import { Card } from "@/components/ui/card";
-import { hasRole, type Role } from "@/lib/auth/roles";
-import { getFeeSchedule } from "@/lib/reconciliation/fee-schedules";
-import { FeeScheduleEditor } from "./fee-schedule-editor";
-
-const PROVIDERS = ["stripe", "mangopay", "adyen"] as const;
+import { FeeScheduleEditor, type FeeScheduleValue } from "./fee-schedule-editor";
 
 /** Settings section: each provider's contracted fees, checked against every charge's actual fee. */
-export async function FeeScheduleForm({ role }: { role: Role }) {
-  const schedules = await Promise.all(
-    PROVIDERS.map(async (provider) => ({ provider, schedule: await getFeeSchedule({ provider }) })),
-  );
+export function FeeScheduleForm({
+  schedules,
+  canEdit,
+  action,
+}: {
+  schedules: { provider: string; schedule: FeeScheduleValue }[];
+  canEdit: boolean;
+  action: (input: { provider: string; schedule: unknown }) => Promise<ActionResult>;
+}) {
   return (
     <Card title="Fee schedules (expected fee = round(amount × percent / 100) + fixed)">
       <div className="flex flex-col gap-6">
@@ -19,8 +20,8 @@ export async function FeeScheduleForm({ role }: { role: Role }) {
             key={provider}
             provider={provider}
             initial={schedule}
-            canEdit={hasRole(role, "finance")}
-            action={saveFeeScheduleAction}
+            canEdit={canEdit}
+            action={action}
           />
         ))}
       </div>

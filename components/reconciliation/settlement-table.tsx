@@ -1,5 +1,5 @@
 import { formatCount } from "@/components/ui/format";
-import { formatMoney } from "@/lib/dashboard/money";
+import { formatMoney } from "@/lib/money";
 import type { SettlementReport } from "@/lib/reconciliation/settlement";
 import { kindLabel } from "./labels";
 

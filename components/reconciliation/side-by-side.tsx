@@ -1,4 +1,4 @@
-import { formatMoney } from "@/lib/dashboard/money";
+import { formatMoney } from "@/lib/money";
 
 const show = (value: unknown) =>
   value == null ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value);

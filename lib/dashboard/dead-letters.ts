@@ -1,6 +1,6 @@
 import "server-only";
 import { rawSql } from "@/db";
-import { PAYLOAD_AMOUNT_SQL, PAYLOAD_CURRENCY_SQL, sumByCurrency, type MoneyByCurrency } from "./money";
+import { PAYLOAD_AMOUNT_SQL, PAYLOAD_CURRENCY_SQL, sumByCurrency, type MoneyByCurrency } from "@/lib/money";
 
 /**
  * Errors differ only in ids and numbers from one event to the next; the

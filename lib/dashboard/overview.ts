@@ -2,11 +2,11 @@ import "server-only";
 import { cache } from "react";
 import { rawSql } from "@/db";
 import { EVENT_STATUSES, type EventStatus } from "@/db/schema";
-import { LAG_WINDOW_MINUTES } from "@/lib/events/stats";
+import { LAG_WINDOW_MINUTES } from "./stats";
 import { countEventsReceived, type Buckets } from "@/lib/rollups/event-counts";
 import { lagHistogram, type LagBinRow } from "@/lib/rollups/lag-histogram";
 import { addToLagHistogram, lagPercentilesFromHistogram, type LagHistogram } from "@/lib/rollups/lag-bins";
-import { sumByCurrency, type MoneyByCurrency } from "./money";
+import { sumByCurrency, type MoneyByCurrency } from "@/lib/money";
 import { bucketStarts, resolveRange, type ResolvedRange } from "./range";
 
 export type OverviewKpis = {

@@ -7,7 +7,7 @@ import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
 import { writeAudit } from "@/lib/audit/write";
-import { isProviderName } from "@/lib/providers/types";
+import { isProviderName, PROVIDERS } from "@/lib/providers/types";
 
 export const feeScheduleInput = z.object({
   rules: z
@@ -37,6 +37,13 @@ export async function getFeeSchedule({ provider }: { provider: string }): Promis
   checkProvider(provider);
   const [row] = await db.select().from(feeSchedules).where(eq(feeSchedules.provider, provider));
   return row ? { rules: row.rules, tolerance: row.tolerance } : { rules: [], tolerance: 0 };
+}
+
+/** Every provider's schedule, for the settings page. */
+export async function listFeeSchedules(): Promise<{ provider: string; schedule: FeeScheduleView }[]> {
+  return Promise.all(
+    PROVIDERS.map(async (provider) => ({ provider, schedule: await getFeeSchedule({ provider }) })),
+  );
 }
 
 /** Null when no rule is configured: fee checks are skipped rather than flagging every charge. */

@@ -58,7 +58,7 @@ export async function dashboardSection(context: Context): Promise<SectionResult>
   const { listDeadLetterGroups } = await import("@/lib/dashboard/dead-letters");
   const { listEvents, eventFiltersSchema } = await import("@/lib/events/queries");
   const { resolveRange } = await import("@/lib/dashboard/range");
-  const { getStats } = await import("@/lib/events/stats");
+  const { getStats } = await import("@/lib/dashboard/stats");
   const { renderMetrics } = await import("@/lib/monitoring/metrics");
   const day = resolveRange("24h");
   const week = resolveRange("7d");

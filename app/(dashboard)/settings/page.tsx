@@ -11,7 +11,16 @@ import { listTokens } from "@/lib/auth/token-admin";
 import { listUsers } from "@/lib/auth/users";
 import { PageHeader } from "@/components/ui/page-header";
 import { publicOrigin, secretStatus, webhookUrls } from "@/lib/dashboard/settings";
-import { createTokenAction, createUserAction, revokeTokenAction, updateUserAction } from "./actions";
+import { getAlertThresholds } from "@/lib/monitoring/settings";
+import { listFeeSchedules } from "@/lib/reconciliation/fee-schedules";
+import {
+  createTokenAction,
+  createUserAction,
+  revokeTokenAction,
+  saveFeeScheduleAction,
+  updateAlertThresholdsAction,
+  updateUserAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
@@ -22,7 +31,11 @@ export default async function SettingsPage() {
   const { user } = await requirePageRole("viewer");
   const isAdmin = hasRole(user.role, "admin");
   const origin = publicOrigin(await headers());
-  const [users, tokens] = isAdmin ? await Promise.all([listUsers(), listTokens()]) : [[], []];
+  const [[users, tokens], schedules, { updatedBy, ...thresholds }] = await Promise.all([
+    isAdmin ? Promise.all([listUsers(), listTokens()]) : Promise.resolve([[], []] as const),
+    listFeeSchedules(),
+    getAlertThresholds(),
+  ]);
   return (
     <>
       <PageHeader
@@ -56,8 +69,17 @@ export default async function SettingsPage() {
             ))}
           </ul>
         </Card>
-        <FeeScheduleForm role={user.role} />
-        <AlertThresholdsCard canEdit={isAdmin} />
+        <FeeScheduleForm
+          schedules={schedules}
+          canEdit={hasRole(user.role, "finance")}
+          action={saveFeeScheduleAction}
+        />
+        <AlertThresholdsCard
+          thresholds={thresholds}
+          updatedBy={updatedBy}
+          canEdit={isAdmin}
+          action={updateAlertThresholdsAction}
+        />
         {isAdmin ? (
           <>
             <Card title="Users">

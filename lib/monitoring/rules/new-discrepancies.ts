@@ -1,6 +1,6 @@
 import "server-only";
 import { rawSql } from "@/db";
-import { formatMoney } from "@/lib/dashboard/money";
+import { formatMoney } from "@/lib/money";
 import { tablesPresent } from "../defensive";
 import { dashboardLink } from "../dashboard-link";
 import { fromEpochMs, plural, type AlertRuleCheck } from "./types";

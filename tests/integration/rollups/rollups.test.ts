@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db, rawSql } from "@/db";
 import { getLagSeries, getOverviewKpis, getVolumeByStatus, getVolumeByType } from "@/lib/dashboard/overview";
 import { resolveRange, type ResolvedRange } from "@/lib/dashboard/range";
-import { countsByStatus, lagPercentiles } from "@/lib/events/stats";
+import { countsByStatus, lagPercentiles } from "@/lib/dashboard/stats";
 import { renderMetrics } from "@/lib/monitoring/metrics";
 import { discardEvents } from "@/lib/ops/discard";
 import { replayEvent, replayEvents } from "@/lib/ops/replay";

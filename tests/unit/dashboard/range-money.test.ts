@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, sumByCurrency } from "@/lib/dashboard/money";
+import { formatMoney, sumByCurrency } from "@/lib/money";
 import { bucketStarts, resolveRange } from "@/lib/dashboard/range";
 
 describe("resolveRange", () => {

@@ -12,7 +12,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { hasRole } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
-import { formatMoney } from "@/lib/dashboard/money";
+import { formatMoney } from "@/lib/money";
 import { isAppError } from "@/lib/errors";
 import { getDiscrepancy } from "@/lib/reconciliation/discrepancies";
 import { discrepancyContext } from "@/lib/reconciliation/object-context";

@@ -1,4 +1,4 @@
-import { getStats } from "@/lib/events/stats";
+import { getStats } from "@/lib/dashboard/stats";
 import { apiRoute } from "@/lib/http/api-route";
 
 export const dynamic = "force-dynamic";
