@@ -30,12 +30,33 @@ export type { DiscrepancyKind, DiscrepancyStatus, RunKind };
 export const RUN_STATUSES = ["queued", "running", "succeeded", "failed"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+export const RUN_STAGES = [
+  "queued",
+  "pulling",
+  "waiting",
+  "matching",
+  "recovering",
+  "done",
+  "failed",
+] as const;
+export type RunStage = (typeof RUN_STAGES)[number];
+
+/**
+ * Where a run is: its stage, the step within it (a list being pulled, a
+ * matching step), `done` of `total` units of that stage (null when the
+ * provider does not say how many there are), and running totals.
+ */
 export type RunProgress = {
-  phase: string;
+  phase: RunStage;
+  step?: string | null;
+  done?: number;
+  total?: number | null;
   pagesFetched: number;
   recordsStaged: number;
   matched: number;
   eventsRecovered: number;
+  /** What the run could not do, said plainly (a list the provider's API does not serve). */
+  warnings?: string[];
 };
 
 /** One reconciliation of a provider's books against ours over [periodFrom, periodTo). */
@@ -56,6 +77,8 @@ export const reconciliationRuns = pgTable(
       eventsRecovered: 0,
     }),
     counts: jsonb().$type<Partial<Record<DiscrepancyKind, number>>>().notNull().default({}),
+    // What the run did to the discrepancies it saw or checked (new, reopened, auto-resolved…).
+    outcome: jsonb().$type<Record<string, number>>().notNull().default({}),
     requestedBy: text().notNull(),
     // Scheduled runs carry their occurrence key (e.g. daily:2025-01-31) for display.
     schedule: text(),
@@ -109,6 +132,8 @@ export const reconciliationStaged = pgTable(
     arrivalDate: timestamp({ withTimezone: true, mode: "date" }),
     automatic: boolean(),
     created: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    // The provider's copy of an event we never received, kept until matching decides whether to recover it.
+    payload: jsonb().$type<Record<string, unknown>>(),
   },
   (t) => [
     primaryKey({ name: "reconciliation_staged_pk", columns: [t.runId, t.objectType, t.objectId] }),

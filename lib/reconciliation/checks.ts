@@ -1,22 +1,3 @@
-import { DISCREPANCY_KINDS, type DiscrepancyKind, type RunKind } from "./vocabulary";
-
-/** Which discrepancy kinds each run kind checks (and so may auto-resolve). */
-export const KINDS_CHECKED: Record<RunKind, readonly DiscrepancyKind[]> = {
-  transactions: [
-    "missing_internal",
-    "missing_at_provider",
-    "amount_mismatch",
-    "currency_mismatch",
-    "status_mismatch",
-    "refund_mismatch",
-    "dispute_mismatch",
-    "duplicate_charge",
-  ],
-  fees: ["fee_mismatch", "fx_mismatch"],
-  settlement: ["payout_mismatch", "deposit_missing", "deposit_mismatch"],
-  all: DISCREPANCY_KINDS,
-};
-
 /** Payment intents that never reached an outcome have produced no money-moving webhook to miss. */
 export const UNSETTLED_INTENT_STATUSES = [
   "requires_payment_method",

@@ -2,20 +2,22 @@ import "server-only";
 import type { Sql, TransactionSql } from "postgres";
 
 /**
- * Our side of the books, as rows matching can join: the payment records
- * (one per payment intent, its refunded total and dispute flag derived from
- * the whole payment group by the records module) and payout records. Kept in
- * one place so matching SQL never depends on the records table's layout.
+ * Our side of the books, as rows matching can join, kept in one place so
+ * matching SQL never depends on the records table's layout.
  *
- * Columns: kind ('payment' | 'payout'), object_id (a payment's payment intent
- * id), charge_id, status, amount, currency, amount_refunded, disputed,
- * customer, fee, created (the provider's `created`).
+ * Columns: kind ('payment' | 'charge' | 'refund' | 'dispute' | 'payout'),
+ * object_id, payment_key (the payment group: a payment intent, or a charge
+ * made without one; for refunds and disputes the payment they belong to),
+ * charge_id, status, amount, currency, amount_refunded and disputed (derived
+ * from the whole payment group by the records module), customer, fee,
+ * created (the provider's `created`).
  */
-export function internalRecords(sql: Sql | TransactionSql, provider: string) {
+export function bookRecords(sql: Sql | TransactionSql, provider: string) {
   return sql`
     select
       r.kind,
       r.object_id,
+      coalesce(r.payment_id, r.object_id) as payment_key,
       r.charge_id,
       r.status,
       r.amount,
@@ -26,5 +28,10 @@ export function internalRecords(sql: Sql | TransactionSql, provider: string) {
       r.fee,
       r.provider_created_at as created
     from records r
-    where r.provider = ${provider} and r.kind in ('payment', 'payout')`;
+    where r.provider = ${provider} and r.kind in ('payment', 'charge', 'refund', 'dispute', 'payout')`;
+}
+
+/** The payment (one per payment intent) and payout records alone: what a payment or payout is on our books. */
+export function internalRecords(sql: Sql | TransactionSql, provider: string) {
+  return sql`select * from (${bookRecords(sql, provider)}) b where b.kind in ('payment', 'payout')`;
 }

@@ -1,18 +1,13 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import { db } from "@/db";
-import { discrepancies, reconciliationRuns, type DiscrepancyKind, type RunKind } from "@/db/schema";
+import { discrepancies, reconciliationRuns } from "@/db/schema";
 import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
 import { writeAudit } from "@/lib/audit/write";
-import { DUPLICATE_WINDOW_SECONDS, KINDS_CHECKED } from "./checks";
-
-function runKindFor(kind: DiscrepancyKind): RunKind {
-  for (const runKind of ["transactions", "fees", "settlement"] as const)
-    if (KINDS_CHECKED[runKind].includes(kind)) return runKind;
-  return "all";
-}
+import { DUPLICATE_WINDOW_SECONDS } from "./checks";
+import { runKindChecking } from "./vocabulary";
 
 /**
  * Re-checks one discrepancy now: queues a narrow run around the object's
@@ -29,7 +24,7 @@ export async function recheckDiscrepancy({ principal, id }: { principal: Princip
     const created = row.objectCreatedAt.getTime();
     const from = new Date(created - DUPLICATE_WINDOW_SECONDS * 1000);
     const to = new Date(created + 1000);
-    const kind = runKindFor(row.kind);
+    const kind = runKindChecking(row.kind);
     const [run] = await tx
       .insert(reconciliationRuns)
       .values({

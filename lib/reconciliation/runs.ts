@@ -71,7 +71,13 @@ export async function enqueueRun(input: {
 
 export type RunView = ReturnType<typeof runView>;
 
-export function runView(run: ReconciliationRun) {
+/** From start to finish, or to now while the run goes on. */
+function elapsedMs(run: ReconciliationRun, now: number): number {
+  if (!run.startedAt) return 0;
+  return Math.max(0, (run.finishedAt?.getTime() ?? now) - run.startedAt.getTime());
+}
+
+export function runView(run: ReconciliationRun, now = Date.now()) {
   return {
     id: run.id,
     provider: run.provider,
@@ -80,13 +86,20 @@ export function runView(run: ReconciliationRun) {
     to: run.periodTo.toISOString(),
     status: run.status,
     progress: {
+      stage: run.progress.phase,
       phase: run.progress.phase,
+      step: run.progress.step ?? null,
+      done: run.progress.done ?? 0,
+      total: run.progress.total ?? null,
+      elapsed_ms: elapsedMs(run, now),
+      warnings: run.progress.warnings ?? [],
       pages_fetched: run.progress.pagesFetched,
       records_staged: run.progress.recordsStaged,
       matched: run.progress.matched,
       events_recovered: run.progress.eventsRecovered,
     },
     counts: run.counts,
+    outcome: run.outcome,
     discrepancies: Object.values(run.counts).reduce((sum, count) => sum + (count ?? 0), 0),
     requested_by: run.requestedBy,
     schedule: run.schedule,
@@ -124,7 +137,7 @@ export async function listRuns({
     .where(filters.length ? and(...filters) : undefined)
     .orderBy(desc(reconciliationRuns.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit).map(runView);
+  const page = rows.slice(0, limit).map((row) => runView(row));
   return { data: page, nextBefore: rows.length > limit ? page.at(-1)!.id : null };
 }
 

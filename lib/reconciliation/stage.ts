@@ -24,6 +24,8 @@ export type StagedRow = {
   automatic?: boolean | null;
   /** ISO timestamp. */
   created: string;
+  /** An unreceived event's payload, kept for recovery. */
+  payload?: Record<string, unknown> | null;
 };
 
 const COLUMNS = [
@@ -48,6 +50,7 @@ const COLUMNS = [
   "arrival_date",
   "automatic",
   "created",
+  "payload",
 ] as const;
 
 /**
@@ -79,6 +82,8 @@ export async function stageRows({ runId, rows }: { runId: number; rows: readonly
     arrival_date: row.arrivalDate ?? null,
     automatic: row.automatic ?? null,
     created: row.created,
+    // Sent as JSON text: PostgreSQL parses it into the jsonb column.
+    payload: row.payload ? JSON.stringify(row.payload) : null,
   }));
   await sql`
     insert into reconciliation_staged ${sql(values, ...COLUMNS)}

@@ -1,19 +1,8 @@
 import "server-only";
 import type { DiscrepancyKind } from "@/db/schema";
 import { internalRecords } from "../internal";
-import { findFeeMismatches, findPayoutDifferences, type MatchInput, type Tx } from "../match";
-
-/** What a settlement details report can prove or disprove about our records. */
-export const ADYEN_REPORT_KINDS: readonly DiscrepancyKind[] = [
-  "missing_internal",
-  "missing_at_provider",
-  "amount_mismatch",
-  "currency_mismatch",
-  "refund_mismatch",
-  "dispute_mismatch",
-  "fee_mismatch",
-  "payout_mismatch",
-];
+import { findFeeMismatches, findPayoutDifferences } from "../ledger";
+import type { MatchInput, Tx } from "../match";
 
 /** Payments that should settle: refused and cancelled ones never appear in a report. */
 const SETTLING_STATUSES = ["authorised", "captured"];
@@ -22,7 +11,9 @@ const SETTLING_STATUSES = ["authorised", "captured"];
  * The report's lines (staged by `pullAdyenReport`) against our Adyen records,
  * keyed by Psp Reference, in set-based statements. Status is not compared:
  * Adyen sends no CAPTURE webhook for automatically captured payments, so an
- * `authorised` record that the report shows settled is normal.
+ * `authorised` record that the report shows settled is normal. Refunds and
+ * disputes are compared only for payments we hold: a missing payment is one
+ * `missing_internal`, not one finding per thing it lacks.
  */
 export async function findAdyenDifferences(tx: Tx, checked: ReadonlySet<DiscrepancyKind>, input: MatchInput) {
   const { runId, from, to } = input;
@@ -85,6 +76,7 @@ export async function findAdyenDifferences(tx: Tx, checked: ReadonlySet<Discrepa
         jsonb_build_object('refunds', jsonb_agg(s.object_id order by s.object_id),
           'missing_refunds', coalesce(jsonb_agg(s.object_id) filter (where r.object_id is null), '[]'::jsonb))
       from reconciliation_staged s
+      join (${internal()}) i on i.object_id = s.payment_intent_id
       left join records r on r.provider = 'adyen' and r.kind = 'refund' and r.object_id = s.object_id
       where s.run_id = ${runId} and s.object_type = 'refund' and s.payment_intent_id is not null
         and s.created >= ${from} and s.created < ${to}
@@ -101,7 +93,7 @@ export async function findAdyenDifferences(tx: Tx, checked: ReadonlySet<Discrepa
         jsonb_build_object('disputed', true), jsonb_build_object('disputed', coalesce(bool_or(i.disputed), false)),
         jsonb_build_object('disputes', jsonb_agg(s.object_id order by s.object_id))
       from reconciliation_staged s
-      left join (${internal()}) i on i.object_id = s.payment_intent_id
+      join (${internal()}) i on i.object_id = s.payment_intent_id
       where s.run_id = ${runId} and s.object_type = 'dispute' and s.payment_intent_id is not null
         and s.created >= ${from} and s.created < ${to}
       group by s.payment_intent_id

@@ -1,33 +1,18 @@
 import "server-only";
 import type { DiscrepancyKind } from "@/db/schema";
-import { internalRecords } from "../internal";
-import {
-  findDepositDifferences,
-  findPaymentDifferences,
-  findRecovered,
-  type MatchInput,
-  type Tx,
-} from "../match";
-
-export const MANGOPAY_KINDS: readonly DiscrepancyKind[] = [
-  "missing_internal",
-  "missing_at_provider",
-  "amount_mismatch",
-  "currency_mismatch",
-  "status_mismatch",
-  "refund_mismatch",
-  "dispute_mismatch",
-  "deposit_missing",
-  "deposit_mismatch",
-];
+import { findDepositDifferences } from "../ledger";
+import type { MatchInput, Tx } from "../match";
+import { findObjectDifferences } from "../objects";
 
 /**
  * MangoPay's resources (staged through `listRecords`) against our records:
- * pay-ins and payouts through the shared payment join, refunds and disputes
- * per resource. A run lists only the resources whose events fall in its
- * period, so a pay-in's refunded total cannot be compared whole: each refund
- * MangoPay lists must be on our books as SUCCEEDED with the same amount, and
- * each dispute must have marked its pay-in disputed. Findings name the pay-in.
+ * pay-ins, refunds, disputes and payouts object by object, then refunds and
+ * disputes per pay-in. A run lists only the resources whose events fall in
+ * its period, so a pay-in's refunded total cannot be compared whole: each
+ * refund MangoPay lists must be on our books as SUCCEEDED with the same
+ * amount, and each dispute must have marked its pay-in disputed. Those
+ * findings name the pay-in, and are made only for pay-ins we hold (a missing
+ * pay-in is one `missing_internal`, not one finding per thing it lacks).
  */
 export async function findMangopayDifferences(
   tx: Tx,
@@ -35,13 +20,13 @@ export async function findMangopayDifferences(
   input: MatchInput,
 ) {
   const { runId, from, to } = input;
-  if (checked.has("missing_internal")) await findRecovered(tx, input);
-  if (checked.has("amount_mismatch")) {
-    await findPaymentDifferences(tx, input);
-    // Staged pay-ins carry no refund totals or dispute flags: those are compared per resource below.
-    await tx`delete from recon_findings where kind in ('refund_mismatch', 'dispute_mismatch')`;
-  }
-  if (checked.has("deposit_missing")) await findDepositDifferences(tx, input);
+  await findObjectDifferences(tx, checked, input, {
+    paymentTotals: false,
+    childrenListed: false,
+    childStatuses: false,
+  });
+  if (checked.has("deposit_missing") || checked.has("deposit_mismatch"))
+    await findDepositDifferences(tx, input);
 
   if (checked.has("refund_mismatch"))
     await tx`
@@ -51,9 +36,10 @@ export async function findMangopayDifferences(
         select s.object_id, s.payment_intent_id, s.amount, s.currency, s.created,
           r.object_id as ours, case when r.status = 'SUCCEEDED' then r.amount else 0 end as our_amount
         from reconciliation_staged s
+        join recon_our_groups o on o.key = s.payment_intent_id and (o.has_intent or o.charges > 0)
         left join records r on r.provider = 'mangopay' and r.kind = 'refund' and r.object_id = s.object_id
         where s.run_id = ${runId} and s.object_type = 'refund' and s.status = 'SUCCEEDED'
-          and s.payment_intent_id is not null and s.created >= ${from} and s.created < ${to}
+          and s.created >= ${from} and s.created < ${to}
       )
       select 'refund_mismatch', 'payment_intent', payment_intent_id, min(created), sum(amount)::bigint,
         sum(our_amount)::bigint, min(currency), abs(sum(amount) - sum(our_amount))::bigint,
@@ -72,14 +58,13 @@ export async function findMangopayDifferences(
         actual_amount, currency, amount_at_risk, expected, actual, details)
       select 'dispute_mismatch', 'payment_intent', s.payment_intent_id, min(s.created), sum(s.amount)::bigint,
         null, min(s.currency), sum(s.amount)::bigint,
-        jsonb_build_object('disputed', true),
-        jsonb_build_object('disputed', coalesce(bool_or(i.disputed), false)),
+        jsonb_build_object('disputed', true), jsonb_build_object('disputed', false),
         jsonb_build_object('disputes', jsonb_agg(s.object_id order by s.object_id))
       from reconciliation_staged s
-      left join (${internalRecords(tx, "mangopay")}) i on i.kind = 'payment' and i.object_id = s.payment_intent_id
-      where s.run_id = ${runId} and s.object_type = 'dispute' and s.payment_intent_id is not null
+      join recon_our_groups o on o.key = s.payment_intent_id and (o.has_intent or o.charges > 0)
+      where s.run_id = ${runId} and s.object_type = 'dispute'
         and s.created >= ${from} and s.created < ${to}
       group by s.payment_intent_id
-      having not coalesce(bool_or(i.disputed), false)
+      having not bool_or(o.disputed)
       on conflict do nothing`;
 }

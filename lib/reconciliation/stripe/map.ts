@@ -96,3 +96,31 @@ export function balanceTransactionRow(txn: Stripe.BalanceTransaction, payoutId?:
     created: iso(txn.created),
   };
 }
+
+const EVENT_OBJECTS = new Set(["payment_intent", "charge", "refund", "dispute", "payout"]);
+
+/**
+ * An event Stripe lists but we never received, staged with its payload so it
+ * can be recovered once matching shows which objects lack their webhooks.
+ * Null for events about objects matching does not look at.
+ */
+export function eventRow(event: Stripe.Event): StagedRow | null {
+  const object = event.data.object as unknown as {
+    id?: string;
+    object?: string;
+    payment_intent?: string | { id: string } | null;
+    charge?: string | { id: string } | null;
+  };
+  if (!object.id || !object.object || !EVENT_OBJECTS.has(object.object)) return null;
+  return {
+    objectType: "event",
+    objectId: event.id,
+    txnType: event.type,
+    source: object.id,
+    status: object.object,
+    paymentIntentId: object.object === "payment_intent" ? object.id : idOf(object.payment_intent),
+    chargeId: object.object === "charge" ? object.id : idOf(object.charge),
+    created: iso(event.created),
+    payload: event as unknown as Record<string, unknown>,
+  };
+}

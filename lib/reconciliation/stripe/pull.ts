@@ -1,15 +1,27 @@
 import "server-only";
-import type Stripe from "stripe";
+import Stripe from "stripe";
 import { rawSql } from "@/db";
-import { storeEvents } from "@/lib/inbox/store";
-import { createStripeClient } from "@/lib/providers/stripe/client";
-import { normaliseStripeEvent } from "@/lib/providers/stripe/normalise";
 import type { RunKind } from "@/db/schema";
+import { knownEventIds } from "@/lib/inbox/known-events";
+import { createStripeClient } from "@/lib/providers/stripe/client";
 import { withRetry } from "../retry";
 import { stageRows, type StagedRow } from "../stage";
-import { balanceTransactionRow, chargeRow, disputeRow, paymentIntentRow, payoutRow, refundRow } from "./map";
+import {
+  balanceTransactionRow,
+  chargeRow,
+  disputeRow,
+  eventRow,
+  paymentIntentRow,
+  payoutRow,
+  refundRow,
+} from "./map";
 
-export type PullProgress = (delta: { pages: number; staged: number; recovered?: number }) => Promise<void>;
+export type PullProgress = (update: {
+  step?: string;
+  pages?: number;
+  staged?: number;
+  warning?: string;
+}) => Promise<void>;
 
 type ListPage<T> = { data: T[]; has_more: boolean };
 type Lister<T> = (params: {
@@ -17,6 +29,11 @@ type Lister<T> = (params: {
   starting_after?: string;
   created?: { gte: number; lt: number };
 }) => Promise<ListPage<T>>;
+
+/** Charges fetched one by one for the totals of payments whose charges fall outside the period. */
+const MAX_LINKED_FETCHES = 2_000;
+/** Events about a period's objects trail them (a payment succeeds after it is created). */
+const EVENT_TRAIL_MS = 24 * 3600_000;
 
 /**
  * Walks one Stripe list to its end, page by page, each page retried on
@@ -38,12 +55,15 @@ async function eachPage<T extends { id: string }>(
   }
 }
 
-const PAYMENT_LEVEL = new Set(["payment_intent", "charge", "refund", "dispute"]);
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+const isNotFound = (error: unknown) => error instanceof Stripe.errors.StripeError && error.statusCode === 404;
 
 /**
- * Pulls the provider's books for [from, to) into the run's staging rows, and
- * ingests any event in the period that never reached us (recovered events are
- * also staged, so matching can name the objects they touched).
+ * Pulls Stripe's books for [from, to) into the run's staging rows: every
+ * list by `created`, each automatic payout's own transactions, the charges
+ * that payments and refunds of the period point at but that were created
+ * outside it, and the events we never received (staged with their payload,
+ * not yet ingested: matching first decides which objects they concern).
  */
 export async function pullStripe({
   runId,
@@ -61,44 +81,33 @@ export async function pullStripe({
   client?: Stripe;
 }) {
   const api = client ?? createStripeClient();
-  const created = { gte: Math.floor(from.getTime() / 1000), lt: Math.floor(to.getTime() / 1000) };
+  const created = { gte: seconds(from), lt: seconds(to) };
 
-  const stage = async <T extends { id: string }>(items: T[], toRow: (item: T) => StagedRow) => {
-    const staged = await stageRows({ runId, rows: items.map(toRow) });
-    await progress({ pages: 1, staged });
+  const list = async <T extends { id: string }>(
+    step: string,
+    lister: Lister<T>,
+    params: { created?: { gte: number; lt: number } },
+    toRow: (item: T) => StagedRow,
+  ) => {
+    await progress({ step });
+    await eachPage(lister, params, async (items) => {
+      const staged = await stageRows({ runId, rows: items.map(toRow) });
+      await progress({ pages: 1, staged });
+    });
   };
 
-  await eachPage(
+  await list(
+    "balance transactions",
     (p) => api.balanceTransactions.list(p),
     { created },
-    (items) => stage(items, (txn) => balanceTransactionRow(txn)),
+    (txn) => balanceTransactionRow(txn),
   );
-  await eachPage(
-    (p) => api.charges.list(p),
-    { created },
-    (items) => stage(items, chargeRow),
-  );
-  await eachPage(
-    (p) => api.payouts.list(p),
-    { created },
-    (items) => stage(items, payoutRow),
-  );
+  await list("charges", (p) => api.charges.list(p), { created }, chargeRow);
+  await list("payouts", (p) => api.payouts.list(p), { created }, payoutRow);
   if (kind !== "settlement") {
-    await eachPage(
-      (p) => api.paymentIntents.list(p),
-      { created },
-      (items) => stage(items, paymentIntentRow),
-    );
-    await eachPage(
-      (p) => api.refunds.list(p),
-      { created },
-      (items) => stage(items, refundRow),
-    );
-    await eachPage(
-      (p) => api.disputes.list(p),
-      { created },
-      (items) => stage(items, disputeRow),
-    );
+    await list("payment intents", (p) => api.paymentIntents.list(p), { created }, paymentIntentRow);
+    await list("refunds", (p) => api.refunds.list(p), { created }, refundRow);
+    await list("disputes", (p) => api.disputes.list(p), { created }, disputeRow);
   }
 
   // Each automatic payout's own listing links the transactions it paid out (some older than the period).
@@ -106,80 +115,99 @@ export async function pullStripe({
   const payouts = await sql<{ object_id: string }[]>`
     select object_id from reconciliation_staged
     where run_id = ${runId} and object_type = 'payout' and automatic`;
+  await progress({ step: "payout transactions" });
   for (const { object_id: payoutId } of payouts) {
     await eachPage(
       (p) => api.balanceTransactions.list({ ...p, payout: payoutId }),
       {},
-      (items) => stage(items, (txn) => balanceTransactionRow(txn, payoutId)),
+      async (items) => {
+        const staged = await stageRows({
+          runId,
+          rows: items.map((txn) => balanceTransactionRow(txn, payoutId)),
+        });
+        await progress({ pages: 1, staged });
+      },
     );
   }
 
-  if (kind !== "settlement" && kind !== "fees") await recoverMissedEvents({ runId, api, created, progress });
+  if (kind !== "settlement") await fetchLinkedCharges({ runId, api, progress });
+  if (kind !== "settlement" && kind !== "fees") await stageMissedEvents({ runId, api, from, to, progress });
 }
 
-async function recoverMissedEvents({
+/**
+ * A payment's refunded total and dispute flag live on its charges. A payment
+ * intent of the period whose latest charge was created after it, or a refund
+ * or dispute of the period on an older payment, points at a charge the lists
+ * did not return: those are retrieved one by one.
+ */
+async function fetchLinkedCharges({
   runId,
   api,
-  created,
   progress,
 }: {
   runId: number;
   api: Stripe;
-  created: { gte: number; lt: number };
   progress: PullProgress;
 }) {
   const sql = rawSql();
-  await eachPage(
-    (p) => api.events.list(p),
-    { created },
-    async (events) => {
-      const ids = events.map((event) => event.id);
-      const known = await sql<{ provider_event_id: string }[]>`
-        select provider_event_id from events
-        where provider = 'stripe' and provider_event_id = any(${ids})`;
-      const knownIds = new Set(known.map((row) => row.provider_event_id));
-      const missed = events.filter((event) => !knownIds.has(event.id));
-      if (missed.length === 0) return progress({ pages: 1, staged: 0 });
-
-      const normalised = missed.flatMap((event) => {
-        const result = normaliseStripeEvent(event);
-        return result.ok ? [result.event] : [];
-      });
-      const stored = await storeEvents({
-        provider: "stripe",
-        events: normalised,
-        // Recovered events have no delivery; the payload is the API's copy of the event.
-        rawBody: "",
-        headers: { "x-tally-recovered-by": `reconciliation-run:${runId}` },
-        recovered: true,
-      });
-      const storedIds = new Set(stored.stored.map((row) => row.providerEventId));
-      const rows = missed.filter((event) => storedIds.has(event.id)).map((event) => recoveredEventRow(event));
-      await stageRows({ runId, rows });
-      await progress({ pages: 1, staged: 0, recovered: rows.length });
-    },
-  );
+  const missing = await sql<{ charge_id: string }[]>`
+    select distinct s.charge_id from reconciliation_staged s
+    where s.run_id = ${runId} and s.object_type in ('payment_intent', 'refund', 'dispute')
+      and s.charge_id is not null
+      and not exists (select 1 from reconciliation_staged c
+        where c.run_id = s.run_id and c.object_type = 'charge' and c.object_id = s.charge_id)
+    order by s.charge_id
+    limit ${MAX_LINKED_FETCHES + 1}`;
+  if (missing.length === 0) return;
+  await progress({ step: "linked charges" });
+  if (missing.length > MAX_LINKED_FETCHES)
+    await progress({
+      warning: `more than ${MAX_LINKED_FETCHES} charges lie outside the period: refunded totals of the rest are not compared`,
+    });
+  for (const { charge_id: chargeId } of missing.slice(0, MAX_LINKED_FETCHES)) {
+    try {
+      const charge = await withRetry(() => api.charges.retrieve(chargeId));
+      await stageRows({ runId, rows: [chargeRow(charge)] });
+      await progress({ pages: 1, staged: 1 });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
 }
 
-function recoveredEventRow(event: Stripe.Event): StagedRow {
-  const object = event.data.object as unknown as {
-    id?: string;
-    object?: string;
-    payment_intent?: string | { id: string } | null;
-    charge?: string | { id: string } | null;
-  };
-  const objectType = object.object ?? null;
-  const ref = (value: string | { id: string } | null | undefined) =>
-    value == null ? null : typeof value === "string" ? value : value.id;
-  const paymentIntentId = objectType === "payment_intent" ? (object.id ?? null) : ref(object.payment_intent);
-  return {
-    objectType: "recovered_event",
-    objectId: event.id,
-    txnType: event.type,
-    source: object.id ?? null,
-    status: objectType,
-    paymentIntentId: objectType && PAYMENT_LEVEL.has(objectType) ? paymentIntentId : null,
-    chargeId: objectType === "charge" ? (object.id ?? null) : ref(object.charge),
-    created: new Date(event.created * 1000).toISOString(),
-  };
+/**
+ * Events Stripe lists for the period (and the day after it, where a period's
+ * objects get their later events) that never reached us. Only those touching
+ * payments, refunds, disputes and payouts matter to matching.
+ */
+async function stageMissedEvents({
+  runId,
+  api,
+  from,
+  to,
+  progress,
+}: {
+  runId: number;
+  api: Stripe;
+  from: Date;
+  to: Date;
+  progress: PullProgress;
+}) {
+  const until = new Date(Math.min(Date.now() + 1000, to.getTime() + EVENT_TRAIL_MS));
+  await progress({ step: "events" });
+  try {
+    await eachPage(
+      (p) => api.events.list(p),
+      { created: { gte: seconds(from), lt: seconds(until) } },
+      async (events) => {
+        const known = await knownEventIds({ provider: "stripe", ids: events.map((event) => event.id) });
+        const rows = events.filter((event) => !known.has(event.id)).flatMap((event) => eventRow(event) ?? []);
+        const staged = await stageRows({ runId, rows });
+        await progress({ pages: 1, staged });
+      },
+    );
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await progress({ warning: "the events API is not available (404): missed webhooks cannot be recovered" });
+  }
 }

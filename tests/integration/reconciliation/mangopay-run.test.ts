@@ -36,6 +36,7 @@ type Row = {
   kind: string;
   object_id: string;
   status: string;
+  resolution: string | null;
   expected_amount: number | null;
   actual_amount: number | null;
   details: Record<string, unknown>;
@@ -69,7 +70,7 @@ async function runOnce(): Promise<number> {
   });
   expect(queued.status).toBe(202);
   const { id } = queued.json() as { id: number };
-  await processQueuedRuns({ holder: "mangopay-test", settleMarginMs: 0 });
+  await processQueuedRuns({ holder: "mangopay-test" });
   const run = await callRoute(runRoute, {
     path: `/api/v1/reconciliation/runs/${id}`,
     params: { id: String(id) },
@@ -136,14 +137,16 @@ describe("MangoPay reconciliation: refunds, disputes and missed hooks", () => {
   it("flags the changed refund and the missed dispute on their pay-ins, recovers the hook, and nothing else", async () => {
     const run = await runOnce();
     const found = await listAll(`&run_id=${run}`);
-    expect(found.map(keyOf).sort()).toEqual([
-      "dispute_mismatch:in_disp",
-      "missing_internal:in_disp",
-      "refund_mismatch:in_ref",
-    ]);
+    // One finding per fault: the missed dispute hook shows as the pay-in's dispute, not also as a missing object.
+    expect(found.map(keyOf).sort()).toEqual(["dispute_mismatch:in_disp", "refund_mismatch:in_ref"]);
     const byKey = new Map(found.map((row) => [keyOf(row), row]));
     expect(byKey.get("refund_mismatch:in_ref")).toMatchObject({ expected_amount: 900, actual_amount: 700 });
-    expect(byKey.get("missing_internal:in_disp")!.details).toMatchObject({ recovered: true });
+    expect(byKey.get("dispute_mismatch:in_disp")).toMatchObject({
+      status: "open",
+      resolution: "recovered",
+      details: { recovered: true, recovered_events: [missedHook] },
+    });
+    expect(byKey.get("refund_mismatch:in_ref")).toMatchObject({ resolution: null });
 
     const events = await rawSql()<{ provider_event_id: string; recovered: boolean; status: string }[]>`
       select provider_event_id, recovered, status from events where provider = 'mangopay' and recovered`;
@@ -158,7 +161,6 @@ describe("MangoPay reconciliation: refunds, disputes and missed hooks", () => {
     const run = await runOnce();
     expect((await listAll(`&run_id=${run}`)).map(keyOf)).toEqual(["refund_mismatch:in_ref"]);
     const status = new Map((await listAll()).map((row) => [keyOf(row), row.status]));
-    expect(status.get("missing_internal:in_disp")).toBe("auto_resolved");
     expect(status.get("dispute_mismatch:in_disp")).toBe("auto_resolved");
     expect(status.get("refund_mismatch:in_ref")).toBe("open");
     // Nothing is recovered twice.
