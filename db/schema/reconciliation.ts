@@ -138,6 +138,11 @@ export const reconciliationStaged = pgTable(
   (t) => [
     primaryKey({ name: "reconciliation_staged_pk", columns: [t.runId, t.objectType, t.objectId] }),
     index("reconciliation_staged_payout_idx").on(t.runId, t.payoutId),
+    // A staged object's payment group (see lib/reconciliation/groups.ts).
+    index("reconciliation_staged_payment_idx").on(
+      t.runId,
+      sql`coalesce(${t.paymentIntentId}, ${t.chargeId}, ${t.objectId})`,
+    ),
   ],
 );
 export type StagedObject = typeof reconciliationStaged.$inferSelect;

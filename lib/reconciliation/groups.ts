@@ -17,7 +17,7 @@ import type { MatchInput, Tx } from "./match";
 export async function buildPaymentGroups(tx: Tx, { runId, from, to }: MatchInput) {
   await tx`
     create temp table recon_payment_groups on commit drop as
-    select g.*, g.latest_charge is null or g.latest_charge = any(g.charge_ids) as charges_known
+    select g.*, g.latest_charge is null or latest.object_id is not null as charges_known
     from (
       select coalesce(s.payment_intent_id, s.charge_id, s.object_id) as key,
         bool_or(s.payment_intent_id is not null) as keyed_by_intent,
@@ -32,25 +32,24 @@ export async function buildPaymentGroups(tx: Tx, { runId, from, to }: MatchInput
         min(s.currency) filter (where s.object_type = 'payment_intent') as intent_currency,
         min(s.created) filter (where s.object_type = 'payment_intent') as intent_created,
         min(s.charge_id) filter (where s.object_type = 'payment_intent') as latest_charge,
-        array_agg(s.object_id) filter (where s.object_type = 'charge') as charge_ids,
+        count(*) filter (where s.object_type = 'charge') as charges,
         count(*) filter (where s.object_type = 'charge' and s.status in ('succeeded', 'pending')) as live_charges,
-        (array_agg(s.object_id order by s.created desc, s.object_id desc)
-          filter (where s.object_type = 'charge'))[1] as charge_id,
-        (array_agg(s.amount order by s.created desc, s.object_id desc)
-          filter (where s.object_type = 'charge'))[1] as charge_amount,
-        (array_agg(s.currency order by s.created desc, s.object_id desc)
-          filter (where s.object_type = 'charge'))[1] as charge_currency,
+        -- Only a charge made without a payment intent stands for its payment's amount, and it is
+        -- its group's only charge.
+        min(s.object_id) filter (where s.object_type = 'charge') as charge_id,
+        min(s.amount) filter (where s.object_type = 'charge') as charge_amount,
+        min(s.currency) filter (where s.object_type = 'charge') as charge_currency,
         min(s.created) filter (where s.object_type = 'charge') as charge_created,
         coalesce(sum(s.amount_refunded) filter (where s.object_type = 'charge'), 0)::bigint as refunded,
         coalesce(bool_or(s.disputed) filter (where s.object_type = 'charge'), false)
           or bool_or(s.object_type = 'dispute') as disputed,
-        coalesce(sum(s.amount) filter (where s.object_type = 'dispute'), 0)::bigint as disputed_amount,
-        jsonb_agg(s.object_id order by s.created, s.object_id) filter (where s.object_type = 'refund') as refunds,
-        jsonb_agg(s.object_id order by s.created, s.object_id) filter (where s.object_type = 'dispute') as disputes
+        coalesce(sum(s.amount) filter (where s.object_type = 'dispute'), 0)::bigint as disputed_amount
       from reconciliation_staged s
       where s.run_id = ${runId} and s.object_type in ('payment_intent', 'charge', 'refund', 'dispute')
       group by 1
-    ) g`;
+    ) g
+    left join reconciliation_staged latest on latest.run_id = ${runId} and latest.object_type = 'charge'
+      and latest.object_id = g.latest_charge`;
   await tx`create unique index on recon_payment_groups (key)`;
   await tx`analyze recon_payment_groups`;
 }

@@ -30,16 +30,13 @@ async function buildOurGroups(tx: Tx, { provider, from, to }: MatchInput) {
       bool_or(b.kind = 'payment') as has_intent,
       count(*) filter (where b.kind = 'charge') as charges,
       min(b.status) filter (where b.kind = 'payment') as intent_status,
-      coalesce(min(b.amount) filter (where b.kind = 'payment'),
-        (array_agg(b.amount order by b.created desc nulls last, b.object_id desc)
-          filter (where b.kind = 'charge'))[1]) as amount,
-      coalesce(min(b.currency) filter (where b.kind = 'payment'),
-        (array_agg(b.currency order by b.created desc nulls last, b.object_id desc)
-          filter (where b.kind = 'charge'))[1]) as currency,
+      coalesce(min(b.amount) filter (where b.kind = 'payment'), min(b.amount) filter (where b.kind = 'charge'))
+        as amount,
+      coalesce(min(b.currency) filter (where b.kind = 'payment'), min(b.currency) filter (where b.kind = 'charge'))
+        as currency,
       coalesce(min(b.created) filter (where b.kind = 'payment'), min(b.created) filter (where b.kind = 'charge'))
         as created,
-      (array_agg(b.object_id order by b.created desc nulls last, b.object_id desc)
-        filter (where b.kind = 'charge'))[1] as charge_id,
+      min(b.object_id) filter (where b.kind = 'charge') as charge_id,
       -- The payment's own totals are derived from its whole group by the records module;
       -- without a payment record the charges' are the best we hold.
       coalesce(min(b.amount_refunded) filter (where b.kind = 'payment'),
@@ -51,8 +48,6 @@ async function buildOurGroups(tx: Tx, { provider, from, to }: MatchInput) {
       and (b.payment_key in (select key from recon_payment_groups)
         or (b.created >= ${from} and b.created < ${to}))
     group by 1`;
-  await tx`create unique index on recon_our_groups (key)`;
-  await tx`analyze recon_our_groups`;
 }
 
 /**
@@ -93,15 +88,24 @@ export async function findObjectDifferences(
         coalesce(p.in_period or p.child_in_period, false) as totals_in_period,
         coalesce(p.has_intent and p.intent_status <> all(${UNSETTLED_INTENT_STATUSES}), false)
           or coalesce(p.live_charges, 0) > 0 as money_moved,
-        p.charge_ids is not null and p.charges_known as totals_known,
+        p.charges > 0 and p.charges_known as totals_known,
         p.refunded as p_refunded, p.disputed as p_disputed, p.disputed_amount,
         o.key is not null and (o.has_intent or o.charges > 0) as recorded,
         o.amount as o_amount, o.intent_status as o_status, o.refunded as o_refunded, o.disputed as o_disputed,
         o.created >= ${from} and o.created < ${to} as o_in_period,
         jsonb_build_object('charge_id', coalesce(p.latest_charge, p.charge_id, o.charge_id),
-          'refunds', p.refunds, 'disputes', p.disputes) as details
+          'refunds', (select jsonb_agg(c.object_id order by c.object_id) from reconciliation_staged c
+            where c.run_id = ${runId} and c.object_type = 'refund'
+              and coalesce(c.payment_intent_id, c.charge_id, c.object_id) = p.key),
+          'disputes', (select jsonb_agg(c.object_id order by c.object_id) from reconciliation_staged c
+            where c.run_id = ${runId} and c.object_type = 'dispute'
+              and coalesce(c.payment_intent_id, c.charge_id, c.object_id) = p.key)) as details
       from recon_payment_groups p
       full outer join recon_our_groups o on o.key = p.key
+      -- Only groups that differ somewhere go on to classification, so the per-kind expressions
+      -- run for the few differences, not for every matched pair.
+      where p.key is null or o.key is null or not (o.has_intent or o.charges > 0)
+        or p.refunded <> o.refunded or p.disputed <> o.disputed
     ) j
     cross join lateral (values
       ('missing_internal', j.in_period and not coalesce(j.recorded, false) and j.money_moved,

@@ -28,6 +28,8 @@ const LIVE_RATE_PER_SECOND = 1;
 const FIRST_RUN_DELAY_MS = 35_000;
 const RUN_EVERY_MS = 5 * 60_000;
 const RUN_WINDOW_SECONDS = 60 * 60;
+/** The simulator holds some deliveries back (out of order, late): runs stop short of what is still in flight. */
+const RUN_LAG_MS = 60_000;
 /**
  * The provider keeps a rolling window so memory stays bounded: objects long
  * enough for a daily run over the previous day, events (bulky snapshots)
@@ -110,7 +112,7 @@ export async function startSandboxMode({
   const timers: NodeJS.Timeout[] = [];
 
   const queueRun = () => {
-    const to = new Date();
+    const to = new Date(Date.now() - RUN_LAG_MS);
     const from = new Date(Math.max(historyFrom, Math.floor(to.getTime() / 1000) - RUN_WINDOW_SECONDS) * 1000);
     enqueueSandboxReconciliation({ from, to })
       .then(() => log(`sandbox: reconciliation queued for ${from.toISOString()} – ${to.toISOString()}`))
