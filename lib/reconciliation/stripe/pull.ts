@@ -32,8 +32,8 @@ type Lister<T> = (params: {
 
 /** Charges fetched one by one for the totals of payments whose charges fall outside the period. */
 const MAX_LINKED_FETCHES = 2_000;
-/** Events about a period's objects trail them (a payment succeeds after it is created). */
-const EVENT_TRAIL_MS = 24 * 3600_000;
+/** Events about a period's objects trail them: a payment succeeds after it is created, a payout is paid days later. */
+const EVENT_TRAIL_MS = 7 * 24 * 3600_000;
 
 /**
  * Walks one Stripe list to its end, page by page, each page retried on
