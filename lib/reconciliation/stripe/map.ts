@@ -4,6 +4,8 @@ import type { StagedRow } from "../stage";
 /** Stripe objects → staged rows. Expandable fields arrive as ids unless expanded. */
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+// Stripe's currencies are lowercase ISO codes; our records keep them so too.
+const lower = (currency: string | null | undefined) => currency?.toLowerCase() ?? null;
 const idOf = (value: string | { id: string } | null | undefined) =>
   value == null ? null : typeof value === "string" ? value : value.id;
 
@@ -15,7 +17,7 @@ export function paymentIntentRow(intent: Stripe.PaymentIntent): StagedRow {
     chargeId: idOf(intent.latest_charge),
     status: intent.status,
     amount: intent.amount,
-    currency: intent.currency,
+    currency: lower(intent.currency),
     customer: idOf(intent.customer),
     created: iso(intent.created),
   };
@@ -29,7 +31,7 @@ export function chargeRow(charge: Stripe.Charge): StagedRow {
     chargeId: charge.id,
     status: charge.status,
     amount: charge.amount,
-    currency: charge.currency,
+    currency: lower(charge.currency),
     amountRefunded: charge.amount_refunded,
     disputed: charge.disputed,
     customer: idOf(charge.customer),
@@ -46,7 +48,7 @@ export function refundRow(refund: Stripe.Refund): StagedRow {
     chargeId: idOf(refund.charge),
     status: refund.status,
     amount: refund.amount,
-    currency: refund.currency,
+    currency: lower(refund.currency),
     balanceTransactionId: idOf(refund.balance_transaction),
     created: iso(refund.created),
   };
@@ -60,7 +62,7 @@ export function disputeRow(dispute: Stripe.Dispute): StagedRow {
     chargeId: idOf(dispute.charge),
     status: dispute.status,
     amount: dispute.amount,
-    currency: dispute.currency,
+    currency: lower(dispute.currency),
     created: iso(dispute.created),
   };
 }
@@ -71,7 +73,7 @@ export function payoutRow(payout: Stripe.Payout): StagedRow {
     objectId: payout.id,
     status: payout.status,
     amount: payout.amount,
-    currency: payout.currency,
+    currency: lower(payout.currency),
     balanceTransactionId: idOf(payout.balance_transaction),
     arrivalDate: iso(payout.arrival_date),
     automatic: payout.automatic,
@@ -85,7 +87,7 @@ export function balanceTransactionRow(txn: Stripe.BalanceTransaction, payoutId?:
     objectId: txn.id,
     status: txn.status,
     amount: txn.amount,
-    currency: txn.currency,
+    currency: lower(txn.currency),
     fee: txn.fee,
     net: txn.net,
     // Kept as the exact decimal Stripe sent; the schema column is numeric, never a float.

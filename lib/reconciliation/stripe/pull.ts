@@ -51,6 +51,11 @@ async function eachPage<T extends { id: string }>(
     );
     if (page.data.length > 0) await onPage(page.data);
     if (!page.has_more || page.data.length === 0) return;
+    // An API that ignores `starting_after` would hand back the same page for ever.
+    if (page.data.at(-1)!.id === startingAfter)
+      throw new Error(
+        `The Stripe API returned the page after ${startingAfter} again: it ignores starting_after`,
+      );
     startingAfter = page.data.at(-1)!.id;
   }
 }

@@ -214,7 +214,7 @@ beforeAll(async () => {
   process.env.STRIPE_API_BASE = standin.url;
   // Tally reads its configuration once per environment object: hand it a fresh one with every value above.
   process.env = { ...process.env };
-  worker = await startWorker({ jobs: false, pollMs: 200 });
+  worker = await startWorker({ jobs: [], pollMs: 200 });
   const token = async (role: string) => {
     const response = await api(tokensRoute, {
       method: "POST",
