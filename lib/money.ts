@@ -41,3 +41,8 @@ export function formatMoney(amount: number, currency: string): string {
     return `${(amount / 10 ** exponent).toFixed(exponent)} ${currency.toUpperCase()}`;
   }
 }
+
+/** Amounts in several currencies for one line of text, e.g. "€12.00, $3.50"; empty when there are none. */
+export function formatMoneyList(money: MoneyByCurrency): string {
+  return money.map((item) => formatMoney(item.amount, item.currency)).join(", ");
+}

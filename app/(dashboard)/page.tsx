@@ -13,7 +13,7 @@ import { formatCount, formatDuration } from "@/components/ui/format";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/session";
 import { isRole } from "@/lib/auth/roles";
-import { formatMoney } from "@/lib/money";
+import { formatMoneyList } from "@/lib/money";
 import {
   getLagSeries,
   getOverviewKpis,
@@ -98,7 +98,7 @@ export default async function OverviewPage({
           hint={
             kpis.amountAtRisk.length === 0
               ? "nothing at risk"
-              : `at risk: ${kpis.amountAtRisk.map((money) => formatMoney(money.amount, money.currency)).join(", ")}`
+              : `at risk: ${formatMoneyList(kpis.amountAtRisk)}`
           }
           tone={kpis.openDiscrepancies > 0 ? "bad" : undefined}
         />

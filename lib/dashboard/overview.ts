@@ -6,7 +6,8 @@ import { LAG_WINDOW_MINUTES } from "./stats";
 import { countEventsReceived, type Buckets } from "@/lib/rollups/event-counts";
 import { lagHistogram, type LagBinRow } from "@/lib/rollups/lag-histogram";
 import { addToLagHistogram, lagPercentilesFromHistogram, type LagHistogram } from "@/lib/rollups/lag-bins";
-import { sumByCurrency, type MoneyByCurrency } from "@/lib/money";
+import type { MoneyByCurrency } from "@/lib/money";
+import { openDiscrepancyTotals } from "@/lib/reconciliation/discrepancy-queries";
 import { bucketStarts, resolveRange, type ResolvedRange } from "./range";
 
 export type OverviewKpis = {
@@ -32,7 +33,7 @@ export async function getOverviewKpis(): Promise<OverviewKpis> {
   const [[dead], lag, discrepancies, counted] = await Promise.all([
     sql<{ count: string }[]>`select count(*) as count from events where status = 'dead'`,
     lagPercentilesSince({ from: since!.hour }),
-    openDiscrepancyExposure(),
+    openDiscrepancyTotals(),
     overviewCounts(resolveRange(DAY)),
   ]);
   const recent: Partial<Record<EventStatus, number>> = {};
@@ -66,35 +67,6 @@ function histogramsByBucket(rows: LagBinRow[]): Map<number | null, LagHistogram>
     byBucket.set(t, histogram);
   }
   return byBucket;
-}
-
-/**
- * Open discrepancies and the money they put at risk (the gap between expected
- * and actual, or the whole amount when one side is missing). Reconciliation
- * owns the table and may not have created it yet, so this reads defensively.
- */
-async function openDiscrepancyExposure(): Promise<{ count: number; amountAtRisk: MoneyByCurrency }> {
-  const sql = rawSql();
-  const columns = await sql<{ name: string }[]>`
-    select attname as name from pg_attribute
-    where attrelid = to_regclass('discrepancies') and attnum > 0 and not attisdropped`;
-  const names = new Set(columns.map((column) => column.name));
-  if (!names.has("status")) return { count: 0, amountAtRisk: [] };
-  const [counted] = await sql<
-    { count: string }[]
-  >`select count(*) as count from discrepancies where status = 'open'`;
-  let amountAtRisk: MoneyByCurrency = [];
-  if (names.has("currency") && names.has("expected_amount") && names.has("actual_amount")) {
-    const rows = await sql<{ currency: string | null; amount: string | null }[]>`
-      select lower(currency) as currency,
-        sum(coalesce(abs(expected_amount - actual_amount), abs(expected_amount), abs(actual_amount), 0)) as amount
-      from discrepancies where status = 'open' and currency is not null
-      group by lower(currency)`;
-    amountAtRisk = sumByCurrency(
-      rows.map((row) => ({ currency: row.currency, amount: row.amount == null ? null : Number(row.amount) })),
-    );
-  }
-  return { count: Number(counted?.count ?? 0), amountAtRisk };
 }
 
 export type VolumePoint = { t: number } & Record<string, number>;

@@ -1,6 +1,7 @@
 import "server-only";
 import { rawSql } from "@/db";
 import { EVENT_STATUSES, type EventStatus } from "@/db/schema";
+import { openDiscrepancyTotals } from "@/lib/reconciliation/discrepancy-queries";
 import { eventTotals } from "@/lib/rollups/totals";
 
 export const LAG_WINDOW_MINUTES = 60;
@@ -34,26 +35,17 @@ export async function countsByStatus(): Promise<Record<EventStatus, number>> {
   return counts;
 }
 
-/** Open discrepancies, once reconciliation has created its table. */
-async function openDiscrepancies(): Promise<number> {
-  const sql = rawSql();
-  const [exists] = await sql<
-    { present: boolean }[]
-  >`select to_regclass('discrepancies') is not null as present`;
-  if (!exists?.present) return 0;
-  const [row] = await sql<
-    { count: string }[]
-  >`select count(*) as count from discrepancies where status = 'open'`;
-  return Number(row?.count ?? 0);
-}
-
 export async function getStats() {
-  const [byStatus, lag, open] = await Promise.all([countsByStatus(), lagPercentiles(), openDiscrepancies()]);
+  const [byStatus, lag, open] = await Promise.all([
+    countsByStatus(),
+    lagPercentiles(),
+    openDiscrepancyTotals(),
+  ]);
   const total = Object.values(byStatus).reduce((sum, count) => sum + count, 0);
   return {
     events: { total, by_status: byStatus },
     lag: { ...lag, window_minutes: LAG_WINDOW_MINUTES },
     dead_letters: byStatus.dead,
-    open_discrepancies: open,
+    open_discrepancies: open.count,
   };
 }

@@ -4,8 +4,9 @@ import { rawSql } from "@/db";
 import { ALERT_RULES } from "@/db/schema";
 import { processMetrics } from "@/lib/inbox/process-metrics";
 import { LAG_METRIC_BUCKETS_S, lagBinAtOrUnder } from "@/lib/rollups/lag-bins";
+import { openDiscrepancyGroups } from "@/lib/reconciliation/discrepancy-queries";
+import { runDurationBuckets } from "@/lib/reconciliation/run-stats";
 import { eventTotals, lagTotals, type LagTotalRow } from "@/lib/rollups/totals";
-import { tablesPresent } from "./defensive";
 import { PrecomputedHistogram, negatedBounds, perBucketFromWidthBuckets } from "./precomputed-histogram";
 
 // Every bound is a bin edge of the lag rollup, so these buckets are exact.
@@ -14,7 +15,7 @@ const RUN_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600];
 const TERMINAL = new Set(["processed", "dead", "ignored", "discarded"]);
 const BACKLOG = ["pending", "retrying", "processing"];
 
-type BucketRow = { bounds_at_or_above: number; count: number; sum: number };
+type BucketRow = { boundsAtOrAbove: number; count: number; sumSeconds: number };
 
 /** Adds SQL-bucketed rows, grouped by their label columns, to a histogram. */
 function fillHistogram<R extends BucketRow>(
@@ -36,12 +37,9 @@ function fillHistogram<R extends BucketRow>(
       labels,
       perBucket: perBucketFromWidthBuckets(
         buckets,
-        grouped.map((row) => ({
-          bounds_at_or_above: Number(row.bounds_at_or_above),
-          count: Number(row.count),
-        })),
+        grouped.map((row) => ({ bounds_at_or_above: row.boundsAtOrAbove, count: row.count })),
       ),
-      sum: grouped.reduce((total, row) => total + Number(row.sum), 0),
+      sum: grouped.reduce((total, row) => total + row.sumSeconds, 0),
     });
   }
 }
@@ -71,23 +69,20 @@ function addLagTotals(histogram: PrecomputedHistogram, rows: readonly LagTotalRo
 export async function renderMetrics(): Promise<{ body: string; contentType: string }> {
   const sql = rawSql();
   const registry = new Registry();
-  const [reconPresent, eventGroups, deliveryGroups, lagRows, backlogAge, workers, alerts] = await Promise.all(
-    [
-      tablesPresent(["discrepancies", "reconciliation_runs"]),
-      eventTotals(),
-      sql<{ provider: string; outcome: string; reason: string; count: string }[]>`
+  const [eventGroups, deliveryGroups, lagRows, backlogAge, workers, alerts] = await Promise.all([
+    eventTotals(),
+    sql<{ provider: string; outcome: string; reason: string; count: string }[]>`
       select provider, outcome, reason, sum(count) as count from delivery_counts group by 1, 2, 3`,
-      lagTotals(),
-      sql<{ age_s: number | null }[]>`
+    lagTotals(),
+    sql<{ age_s: number | null }[]>`
       select extract(epoch from (now() - min(received_at)))::float8 as age_s
       from events where status in ('pending', 'retrying', 'processing')`,
-      sql<{ worker_id: string; age_s: number }[]>`
+    sql<{ worker_id: string; age_s: number }[]>`
       select worker_id, extract(epoch from (now() - beat_at))::float8 as age_s
       from worker_heartbeats where beat_at > now() - interval '1 day'`,
-      sql<{ rule: string; count: number }[]>`
+    sql<{ rule: string; count: number }[]>`
       select rule, count(*)::int as count from alert_firings where resolved_at is null group by rule`,
-    ],
-  );
+  ]);
 
   const received = new Counter({
     name: "tally_webhooks_received_total",
@@ -163,14 +158,14 @@ export async function renderMetrics(): Promise<{ body: string; contentType: stri
   for (const rule of ALERT_RULES) firing.set({ rule }, 0);
   for (const row of alerts) firing.set({ rule: row.rule }, row.count);
 
-  await addReconciliationMetrics(registry, reconPresent);
+  await addReconciliationMetrics(registry);
 
   const perProcess = await processMetrics().registry.metrics();
   return { body: `${await registry.metrics()}\n${perProcess}`, contentType: registry.contentType };
 }
 
-/** Open discrepancies, amount at risk and run durations, once reconciliation's tables exist. */
-async function addReconciliationMetrics(registry: Registry, present: boolean) {
+/** Open discrepancies, the amount they put at risk (as stored with each) and run durations. */
+async function addReconciliationMetrics(registry: Registry) {
   const open = new Gauge({
     name: "tally_discrepancies_open",
     help: "Open discrepancies by provider and kind.",
@@ -190,26 +185,14 @@ async function addReconciliationMetrics(registry: Registry, present: boolean) {
     buckets: RUN_BUCKETS,
   });
   registry.registerMetric(durations);
-  if (!present) return;
 
-  const sql = rawSql();
-  const [discrepancyRows, runRows] = await Promise.all([
-    sql<{ provider: string; kind: string; currency: string | null; count: string; at_risk: string }[]>`
-      select provider, kind, currency, count(*) as count, coalesce(sum(amount_at_risk), 0) as at_risk
-      from discrepancies where status = 'open' group by 1, 2, 3`,
-    sql<(BucketRow & { provider: string; status: string })[]>`
-      select provider, status,
-        width_bucket(-duration_s, ${negatedBounds(RUN_BUCKETS)}::float8[]) as bounds_at_or_above,
-        count(*)::float8 as count, sum(duration_s)::float8 as sum
-      from (
-        select provider, status, greatest(extract(epoch from (finished_at - started_at)), 0)::float8 as duration_s
-        from reconciliation_runs
-        where finished_at is not null and started_at is not null
-      ) runs group by 1, 2, 3`,
+  const [groups, runs] = await Promise.all([
+    openDiscrepancyGroups(),
+    runDurationBuckets({ negatedBounds: negatedBounds(RUN_BUCKETS) }),
   ]);
-  for (const row of discrepancyRows) {
-    open.inc({ provider: row.provider, kind: row.kind }, Number(row.count));
-    atRisk.inc({ provider: row.provider, currency: (row.currency ?? "").toLowerCase() }, Number(row.at_risk));
+  for (const group of groups) {
+    open.inc({ provider: group.provider, kind: group.kind }, group.count);
+    atRisk.inc({ provider: group.provider, currency: group.currency ?? "" }, group.amountAtRisk);
   }
-  fillHistogram(durations, RUN_BUCKETS, runRows, (row) => ({ provider: row.provider, status: row.status }));
+  fillHistogram(durations, RUN_BUCKETS, runs, (row) => ({ provider: row.provider, status: row.status }));
 }

@@ -34,8 +34,6 @@ export async function discrepancyContext({
     where provider = ${provider} and object_id = any(${ids})
     order by provider_created_at nulls last, id
     limit 200`;
-  const [books] = await sql<{ present: boolean }[]>`select to_regclass('records') is not null as present`;
-  if (!books?.present) return { events, record: null };
   const [record] = await sql<Record<string, unknown>[]>`
     select * from (${internalRecords(sql, provider)}) r
     where r.object_id = any(${ids}) or r.charge_id = any(${ids})

@@ -33,8 +33,6 @@ export async function verifyRecentlyProcessed({
   limit?: number;
 }) {
   const sql = rawSql();
-  const [books] = await sql<{ present: boolean }[]>`select to_regclass('records') is not null as present`;
-  if (!books?.present) return { checked: 0, flagged: 0 };
   const recent = await sql<Recent[]>`
     select distinct provider, object_type, object_id from events
     where status = 'processed' and processed_at > now() - make_interval(secs => ${sinceSeconds})

@@ -7,11 +7,13 @@ import {
   emptyStore,
   type StripeEvent,
 } from "@/lib/sandbox/stripe-api/objects";
+import { formatMoneyList, sumByCurrency } from "@/lib/money";
 import { startStripeApiServer, type StripeApiServer } from "@/lib/sandbox/stripe-api/server";
 import { AuditPage } from "./pages/audit-page";
 import { DiscrepanciesPage } from "./pages/discrepancies-page";
 import { DiscrepancyPage } from "./pages/discrepancy-page";
 import { signInAs } from "./pages/login-page";
+import { OverviewPage } from "./pages/overview-page";
 import { ReconciliationPage } from "./pages/reconciliation-page";
 import { E2E } from "./support/env";
 import { saveScreenshot } from "./support/screenshots";
@@ -112,6 +114,8 @@ type Discrepancy = {
   resolution: string | null;
   resolved_by: string | null;
   details: Record<string, unknown>;
+  currency: string;
+  amount_at_risk: number;
 };
 
 let server: StripeApiServer;
@@ -182,6 +186,18 @@ test("finance starts a run on /reconciliation and it finds exactly the planted f
   await expect(discrepancies.row(drift)).toContainText("€50.00");
   await expect(discrepancies.row(drift)).toContainText("€40.00");
   await saveScreenshot(page, "discrepancies");
+
+  // The money at risk is one figure wherever it shows: the REST rows, the list's summary, the overview.
+  const open = await api<{ data: Discrepancy[] }>(page.request, "GET", "/api/v1/discrepancies?status=open");
+  const atRisk = formatMoneyList(
+    sumByCurrency(open.data.map((d) => ({ currency: d.currency, amount: d.amount_at_risk }))),
+  );
+  expect(atRisk).not.toBe("");
+  await discrepancies.goto();
+  await expect(discrepancies.openAtRisk()).toHaveText(`4 open, at risk: ${atRisk}`);
+  const overview = new OverviewPage(page);
+  await overview.goto();
+  await expect(overview.kpiHint("Open discrepancies")).toHaveText(`at risk: ${atRisk}`);
 });
 
 /** Captures the id of the resolve server action the way the browser sends it, without running it. */

@@ -7,7 +7,9 @@ import { buttonClass } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/session";
 import { isAppError } from "@/lib/errors";
+import { formatMoneyList } from "@/lib/money";
 import { listDiscrepancies } from "@/lib/reconciliation/discrepancies";
+import { openDiscrepancyTotals } from "@/lib/reconciliation/discrepancy-queries";
 import { discrepancyFiltersFrom } from "@/lib/reconciliation/page-query";
 
 export const metadata: Metadata = { title: "Discrepancies" };
@@ -23,6 +25,7 @@ export default async function DiscrepanciesPage({
   await requirePageRole("viewer");
   const params = await searchParams;
   const { page, ...filters } = discrepancyFiltersFrom(params);
+  const open = await openDiscrepancyTotals();
   let result;
   try {
     result = await listDiscrepancies({ ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
@@ -52,6 +55,11 @@ export default async function DiscrepanciesPage({
           </a>
         }
       />
+      <p className="mb-3 text-sm" data-testid="open-at-risk">
+        {open.count === 0
+          ? "Nothing open."
+          : `${open.count} open, at risk: ${formatMoneyList(open.amountAtRisk) || "nothing"}`}
+      </p>
       <DiscrepancyFilters />
       <DiscrepanciesTable rows={result.data} />
       <Pagination

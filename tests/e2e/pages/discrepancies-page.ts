@@ -17,6 +17,11 @@ export class DiscrepanciesPage {
     await form.getByRole("button", { name: "Apply" }).click();
   }
 
+  /** The line above the list: how many are open and the money they put at risk. */
+  openAtRisk() {
+    return this.page.getByTestId("open-at-risk");
+  }
+
   table() {
     return this.page.getByRole("table", { name: "Discrepancies" });
   }

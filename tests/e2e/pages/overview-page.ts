@@ -12,6 +12,11 @@ export class OverviewPage {
     return this.page.locator("dt", { hasText: label }).locator("xpath=following-sibling::dd[1]");
   }
 
+  /** The small line under a figure (what is waiting, what is at risk). */
+  kpiHint(label: string) {
+    return this.page.locator("dt", { hasText: label }).locator("xpath=following-sibling::dd[2]");
+  }
+
   chart(name: RegExp) {
     return this.page.getByRole("img", { name });
   }
