@@ -10,8 +10,9 @@ import nextTs from "eslint-config-next/typescript";
  */
 const FOUNDATION = ["*.ts", "http", "jobs", "runtime", "auth", "audit"];
 const LAYERS = [
+  ["events"],
   ["providers"],
-  ["records", "events"],
+  ["records"],
   ["inbox"],
   ["processing"],
   ["rollups"],

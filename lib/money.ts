@@ -1,14 +1,5 @@
 import { minorUnitDigits } from "@/lib/currency";
 
-/**
- * SQL expressions that read a payment amount and currency out of a stored
- * payload, whichever provider shape it has (Stripe `data.object`, Adyen
- * `amount.value`). Guarded so a non-numeric value yields null instead of an error.
- */
-export const PAYLOAD_AMOUNT_SQL = `(case when coalesce(payload #>> '{data,object,amount}', payload #>> '{amount,value}') ~ '^-?[0-9]{1,17}$'
-  then coalesce(payload #>> '{data,object,amount}', payload #>> '{amount,value}')::bigint end)`;
-export const PAYLOAD_CURRENCY_SQL = `lower(coalesce(payload #>> '{data,object,currency}', payload #>> '{amount,currency}'))`;
-
 export type MoneyByCurrency = { currency: string; amount: number }[];
 
 /** Sums integer minor units per currency (never mixing currencies). */

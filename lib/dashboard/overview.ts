@@ -2,10 +2,13 @@ import "server-only";
 import { cache } from "react";
 import { rawSql } from "@/db";
 import { EVENT_STATUSES, type EventStatus } from "@/db/schema";
-import { LAG_WINDOW_MINUTES } from "./stats";
+
 import { countEventsReceived, type Buckets } from "@/lib/rollups/event-counts";
 import { lagHistogram, type LagBinRow } from "@/lib/rollups/lag-histogram";
 import { addToLagHistogram, lagPercentilesFromHistogram, type LagHistogram } from "@/lib/rollups/lag-bins";
+import { deadLetterCount } from "@/lib/events/dead-letters";
+import { rejectedPerBucket } from "@/lib/inbox/delivery-counts";
+import { LAG_WINDOW_MINUTES } from "@/lib/events/lag";
 import type { MoneyByCurrency } from "@/lib/money";
 import { openDiscrepancyTotals } from "@/lib/reconciliation/discrepancy-queries";
 import { bucketStarts, resolveRange, type ResolvedRange } from "./range";
@@ -30,8 +33,8 @@ export async function getOverviewKpis(): Promise<OverviewKpis> {
   const sql = rawSql();
   const [since] = await sql<{ hour: string }[]>`
     select (now() - make_interval(mins => ${LAG_WINDOW_MINUTES}))::text as hour`;
-  const [[dead], lag, discrepancies, counted] = await Promise.all([
-    sql<{ count: string }[]>`select count(*) as count from events where status = 'dead'`,
+  const [dead, lag, discrepancies, counted] = await Promise.all([
+    deadLetterCount(),
     lagPercentilesSince({ from: since!.hour }),
     openDiscrepancyTotals(),
     overviewCounts(resolveRange(DAY)),
@@ -45,7 +48,7 @@ export async function getOverviewKpis(): Promise<OverviewKpis> {
     successRate: processed + failed === 0 ? null : processed / (processed + failed),
     lagP50Ms: lag[0] ?? null,
     lagP95Ms: lag[1] ?? null,
-    deadLetters: Number(dead?.count ?? 0),
+    deadLetters: dead,
     backlog: (recent.pending ?? 0) + (recent.retrying ?? 0) + (recent.processing ?? 0),
     openDiscrepancies: discrepancies.count,
     amountAtRisk: discrepancies.amountAtRisk,
@@ -159,20 +162,14 @@ export async function getLagSeries({ range }: { range: ResolvedRange }): Promise
 
 /** Rejected webhook deliveries per bucket, by reason (bad signature, too large, …). */
 export async function getRejectedSeries({ range }: { range: ResolvedRange }): Promise<SeriesChart> {
-  const sql = rawSql();
-  const rows = await sql<{ bucket: Date; key: string; value: string }[]>`
-    select date_bin(make_interval(secs => ${bucketSeconds(range)}), minute, ${range.from.toISOString()}::timestamptz) as bucket,
-      provider || ' · ' || coalesce(nullif(reason, ''), 'rejected') as key, sum(count) as value
-    from delivery_counts
-    where outcome = 'rejected' and minute >= ${range.from.toISOString()} and minute < ${range.to.toISOString()}
-    group by 1, 2`;
+  const rows = await rejectedPerBucket({
+    from: range.from,
+    to: range.to,
+    bucketSeconds: bucketSeconds(range),
+  });
   const keys = [...new Set(rows.map((row) => row.key))].sort();
   return {
     keys,
-    points: pivot(
-      range,
-      rows.map((row) => ({ ...row, value: Number(row.value) })),
-      keys,
-    ),
+    points: pivot(range, rows, keys),
   };
 }

@@ -1,23 +1,20 @@
 import "server-only";
-import { and, asc, desc, eq, gte, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db";
-import { EVENT_STATUSES, eventAttempts, events } from "@/db/schema";
+import { eventAttempts, events } from "@/db/schema";
 import { afterCursor, keysetPage } from "@/lib/http/cursor";
+import { eventConditions, eventFilterFields } from "./filters";
 
+/** The REST API's list query: the shared filters plus a keyset page. */
 export const eventFiltersSchema = z.object({
-  provider: z.string().max(50).optional(),
-  type: z.string().max(200).optional(),
-  status: z.enum(EVENT_STATUSES).optional(),
-  object_id: z.string().max(255).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  ...eventFilterFields,
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
 });
 export type EventFilters = z.infer<typeof eventFiltersSchema>;
 
-const summaryColumns = {
+export const summaryColumns = {
   id: events.id,
   provider: events.provider,
   account: events.account,
@@ -34,17 +31,6 @@ const summaryColumns = {
   lastError: events.lastError,
   recovered: events.recovered,
 };
-
-export function eventConditions(filters: Omit<EventFilters, "limit" | "cursor">): SQL[] {
-  const conditions: SQL[] = [];
-  if (filters.provider) conditions.push(eq(events.provider, filters.provider));
-  if (filters.type) conditions.push(eq(events.type, filters.type));
-  if (filters.status) conditions.push(eq(events.status, filters.status));
-  if (filters.object_id) conditions.push(eq(events.objectId, filters.object_id));
-  if (filters.from) conditions.push(gte(events.receivedAt, filters.from));
-  if (filters.to) conditions.push(lt(events.receivedAt, filters.to));
-  return conditions;
-}
 
 /** Newest first, keyset-paginated on the id so deep pages stay as fast as the first. */
 export async function listEvents({ filters }: { filters: EventFilters }) {
@@ -71,20 +57,68 @@ export async function getEvent({ id }: { id: number }) {
   return { event, attempts };
 }
 
-/** Finds an event by Tally id, provider event id or object id (the explorer's search box). */
-export async function findEventIds({ search, limit = 20 }: { search: string; limit?: number }) {
-  const asNumber = /^\d{1,15}$/.test(search) ? Number(search) : undefined;
-  const rows = await db
-    .select({ id: events.id })
+/**
+ * Every event about these provider objects in provider order (the order
+ * processing converges on), oldest first, up to `limit`.
+ */
+export async function listObjectEvents({
+  provider,
+  objectIds,
+  limit = 1_000,
+}: {
+  provider: string;
+  objectIds: string[];
+  limit?: number;
+}) {
+  const ids = objectIds.filter(Boolean);
+  if (ids.length === 0) return [];
+  return db
+    .select({
+      id: events.id,
+      providerEventId: events.providerEventId,
+      type: events.type,
+      status: events.status,
+      objectId: events.objectId,
+      recovered: events.recovered,
+      providerCreatedAt: events.providerCreatedAt,
+      receivedAt: events.receivedAt,
+    })
     .from(events)
-    .where(
-      or(
-        eq(events.providerEventId, search),
-        eq(events.objectId, search),
-        asNumber === undefined ? undefined : eq(events.id, asNumber),
-      ),
-    )
-    .orderBy(desc(events.id))
+    .where(and(eq(events.provider, provider), inArray(events.objectId, ids)))
+    .orderBy(sql`${events.providerCreatedAt} asc nulls last`, asc(events.id))
     .limit(limit);
-  return rows.map((row) => row.id);
+}
+export type ObjectEvent = Awaited<ReturnType<typeof listObjectEvents>>[number];
+
+/** An event with its attempts and the other events about the same object, in provider order. */
+export async function getEventDetail({ id }: { id: number }) {
+  const found = await getEvent({ id });
+  if (!found) return null;
+  const { event } = found;
+  const related = event.objectId
+    ? await listObjectEvents({ provider: event.provider, objectIds: [event.objectId], limit: 200 })
+    : [];
+  return { ...found, related };
+}
+
+/** Objects of these types whose events were processed in the last `sinceSeconds`, for re-verification. */
+export async function recentlyProcessedObjects({
+  sinceSeconds,
+  objectTypes,
+  limit,
+}: {
+  sinceSeconds: number;
+  objectTypes: string[];
+  limit: number;
+}): Promise<{ provider: string; objectType: string; objectId: string }[]> {
+  const rows = await db.execute<{ provider: string; object_type: string; object_id: string }>(sql`
+    select distinct provider, object_type, object_id from events
+    where status = 'processed' and processed_at > now() - make_interval(secs => ${sinceSeconds})
+      and object_id is not null and object_type = any(${objectTypes})
+    limit ${limit}`);
+  return [...rows].map((row) => ({
+    provider: row.provider,
+    objectType: row.object_type,
+    objectId: row.object_id,
+  }));
 }

@@ -2,7 +2,10 @@ import "server-only";
 import { Counter, Gauge, Registry } from "prom-client";
 import { rawSql } from "@/db";
 import { ALERT_RULES } from "@/db/schema";
+import { eventBacklog } from "@/lib/events/backlog";
+import { deliveryTotals } from "@/lib/inbox/delivery-counts";
 import { processMetrics } from "@/lib/inbox/process-metrics";
+import { recentWorkers } from "@/lib/processing/heartbeats";
 import { LAG_METRIC_BUCKETS_S, lagBinAtOrUnder } from "@/lib/rollups/lag-bins";
 import { openDiscrepancyGroups } from "@/lib/reconciliation/discrepancy-queries";
 import { runDurationBuckets } from "@/lib/reconciliation/run-stats";
@@ -69,17 +72,12 @@ function addLagTotals(histogram: PrecomputedHistogram, rows: readonly LagTotalRo
 export async function renderMetrics(): Promise<{ body: string; contentType: string }> {
   const sql = rawSql();
   const registry = new Registry();
-  const [eventGroups, deliveryGroups, lagRows, backlogAge, workers, alerts] = await Promise.all([
+  const [eventGroups, deliveryGroups, lagRows, waiting, workers, alerts] = await Promise.all([
     eventTotals(),
-    sql<{ provider: string; outcome: string; reason: string; count: string }[]>`
-      select provider, outcome, reason, sum(count) as count from delivery_counts group by 1, 2, 3`,
+    deliveryTotals(),
     lagTotals(),
-    sql<{ age_s: number | null }[]>`
-      select extract(epoch from (now() - min(received_at)))::float8 as age_s
-      from events where status in ('pending', 'retrying', 'processing')`,
-    sql<{ worker_id: string; age_s: number }[]>`
-      select worker_id, extract(epoch from (now() - beat_at))::float8 as age_s
-      from worker_heartbeats where beat_at > now() - interval '1 day'`,
+    eventBacklog(),
+    recentWorkers(),
     sql<{ rule: string; count: number }[]>`
       select rule, count(*)::int as count from alert_firings where resolved_at is null group by rule`,
   ]);
@@ -118,13 +116,13 @@ export async function renderMetrics(): Promise<{ body: string; contentType: stri
     if (row.status === "dead") deadLetters.inc(count);
   }
   for (const row of deliveryGroups)
-    received.inc({ provider: row.provider, outcome: row.outcome, reason: row.reason }, Number(row.count));
+    received.inc({ provider: row.provider, outcome: row.outcome, reason: row.reason }, row.count);
 
   new Gauge({
     name: "tally_backlog_oldest_age_seconds",
     help: "Age of the oldest event waiting to be processed (0 when none).",
     registers: [registry],
-  }).set(Number(backlogAge[0]?.age_s ?? 0));
+  }).set((waiting.oldestAgeMs ?? 0) / 1000);
 
   const lag = new PrecomputedHistogram({
     name: "tally_processing_lag_seconds",
@@ -140,14 +138,14 @@ export async function renderMetrics(): Promise<{ body: string; contentType: stri
     help: "Workers that beat within the last 60 seconds.",
     registers: [registry],
   });
-  alive.set(workers.filter((worker) => worker.age_s < 60).length);
+  alive.set(workers.filter((worker) => worker.ageMs < 60_000).length);
   const beatAge = new Gauge({
     name: "tally_worker_last_beat_age_seconds",
     help: "Seconds since each worker's last heartbeat (workers seen in the last day).",
     labelNames: ["worker_id"],
     registers: [registry],
   });
-  for (const worker of workers) beatAge.set({ worker_id: worker.worker_id }, Number(worker.age_s));
+  for (const worker of workers) beatAge.set({ worker_id: worker.workerId }, worker.ageMs / 1000);
 
   const firing = new Gauge({
     name: "tally_alerts_firing",

@@ -6,6 +6,7 @@ import { EVENTS_CHANNEL } from "@/lib/inbox/store";
 import { startJobs, type PeriodicJob } from "@/lib/jobs/runner";
 import { log } from "@/lib/log";
 import { claimEvents, LEASE_MS, releaseExpiredLeases, renewLeases } from "./claim";
+import { beat, forgetWorker } from "./heartbeats";
 import { processChunk } from "./process-chunk";
 
 const HEARTBEAT_MS = 5_000;
@@ -60,15 +61,10 @@ export async function startWorker({
 
   const listener = await sql.listen(EVENTS_CHANNEL, signal);
 
-  const beat = async () => {
-    await sql`
-      insert into worker_heartbeats (worker_id, hostname, pid, processed_count)
-      values (${workerId}, ${hostname()}, ${process.pid}, ${processed})
-      on conflict (worker_id) do update set beat_at = now(), processed_count = excluded.processed_count`;
-  };
-  await beat();
+  const beatNow = () => beat({ workerId, hostname: hostname(), pid: process.pid, processed });
+  await beatNow();
   const heartbeat = setInterval(
-    () => void beat().catch((err) => log.warn({ err }, "heartbeat failed")),
+    () => void beatNow().catch((err) => log.warn({ err }, "heartbeat failed")),
     HEARTBEAT_MS,
   );
   const sweeper = setInterval(
@@ -124,7 +120,7 @@ export async function startWorker({
       clearInterval(renewal);
       await periodic?.stop();
       await listener.unlisten().catch(() => {});
-      await sql`delete from worker_heartbeats where worker_id = ${workerId}`.catch(() => {});
+      await forgetWorker({ workerId }).catch(() => {});
       log.info({ workerId, processed }, "worker stopped");
     },
   };

@@ -1,21 +1,12 @@
 import "server-only";
 import { rawSql } from "@/db";
+import { listObjectEvents, type ObjectEvent } from "@/lib/events/queries";
 import { internalRecords } from "./internal";
-
-export type ObjectEvent = {
-  id: number;
-  provider_event_id: string;
-  type: string;
-  status: string;
-  object_id: string | null;
-  recovered: boolean;
-  provider_created_at: string | null;
-  received_at: string;
-};
 
 /**
  * What finance needs beside a discrepancy: the events of the object (and of
- * the charge named in its details) in provider order, and our record of it.
+ * the charge named in its details) in provider order, and our record of it
+ * as matching saw it.
  */
 export async function discrepancyContext({
   provider,
@@ -26,14 +17,7 @@ export async function discrepancyContext({
 }): Promise<{ events: ObjectEvent[]; record: Record<string, unknown> | null }> {
   const sql = rawSql();
   const ids = objectIds.filter(Boolean);
-  const events = await sql<ObjectEvent[]>`
-    select id::int, provider_event_id, type, status, object_id, recovered,
-      to_char(provider_created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as provider_created_at,
-      to_char(received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as received_at
-    from events
-    where provider = ${provider} and object_id = any(${ids})
-    order by provider_created_at nulls last, id
-    limit 200`;
+  const events = await listObjectEvents({ provider, objectIds: ids, limit: 200 });
   const [record] = await sql<Record<string, unknown>[]>`
     select * from (${internalRecords(sql, provider)}) r
     where r.object_id = any(${ids}) or r.charge_id = any(${ids})

@@ -1,12 +1,13 @@
 import "server-only";
 import { rawSql } from "@/db";
 import type { DiscrepancyKind } from "@/db/schema";
+import { recentlyProcessedObjects } from "@/lib/events/queries";
 import { log } from "@/lib/log";
 import { webhookProvider } from "@/lib/providers/registry";
 import { isProviderUnavailable } from "@/lib/providers/types";
 import { internalRecords } from "./internal";
 
-type Recent = { provider: string; object_type: string; object_id: string };
+type Recent = { provider: string; objectType: string; objectId: string };
 type Internal = {
   kind: string;
   object_id: string;
@@ -33,28 +34,28 @@ export async function verifyRecentlyProcessed({
   limit?: number;
 }) {
   const sql = rawSql();
-  const recent = await sql<Recent[]>`
-    select distinct provider, object_type, object_id from events
-    where status = 'processed' and processed_at > now() - make_interval(secs => ${sinceSeconds})
-      and object_id is not null and object_type = any(${[...VERIFIED_TYPES]})
-    limit ${limit}`;
+  const recent: Recent[] = await recentlyProcessedObjects({
+    sinceSeconds,
+    objectTypes: [...VERIFIED_TYPES],
+    limit,
+  });
   let flagged = 0;
   for (const object of recent) {
     const provider = webhookProvider(object.provider);
     if (!provider?.fetchObject) continue;
     let fetched;
     try {
-      fetched = await provider.fetchObject({ type: object.object_type, id: object.object_id });
+      fetched = await provider.fetchObject({ type: object.objectType, id: object.objectId });
     } catch (error) {
       if (isProviderUnavailable(error)) {
-        log.warn({ err: error, object: object.object_id }, "verify via API: provider unavailable");
+        log.warn({ err: error, object: object.objectId }, "verify via API: provider unavailable");
         return { checked: 0, flagged };
       }
       throw error;
     }
     const [record] = await sql<Internal[]>`
       select * from (${internalRecords(sql, object.provider)}) r
-      where r.object_id = ${object.object_id} or r.charge_id = ${object.object_id}
+      where r.object_id = ${object.objectId} or r.charge_id = ${object.objectId}
       limit 1`;
     if (!record) continue;
     const findings = compare(object, record, fetched.found ? fetched.object.data : null);
@@ -66,7 +67,7 @@ export async function verifyRecentlyProcessed({
         values (${finding.kind}, ${object.provider}, ${record.object_id}, ${record.kind === "payout" ? "payout" : "payment_intent"},
           ${finding.expectedAmount}, ${finding.actualAmount}, ${record.currency}, ${finding.atRisk},
           ${JSON.stringify(finding.expected)}::jsonb, ${JSON.stringify(finding.actual)}::jsonb,
-          ${JSON.stringify({ source: "verify_via_api", fetched_object: object.object_id, charge_id: record.charge_id })}::jsonb)
+          ${JSON.stringify({ source: "verify_via_api", fetched_object: object.objectId, charge_id: record.charge_id })}::jsonb)
         on conflict (kind, provider, object_id) do update set last_seen_at = now(), updated_at = now(),
           expected = excluded.expected, actual = excluded.actual,
           status = case when discrepancies.status = 'auto_resolved' then 'open' else discrepancies.status end`;
@@ -119,7 +120,7 @@ export function compare(object: Recent, record: Internal, data: Record<string, u
       actual: { currency: record.currency },
     });
   // A charge's status vocabulary differs from its payment intent's: statuses compare like for like only.
-  if (object.object_type !== "charge" && typeof data.status === "string" && data.status !== record.status)
+  if (object.objectType !== "charge" && typeof data.status === "string" && data.status !== record.status)
     findings.push({
       kind: "status_mismatch",
       expectedAmount: amount,
@@ -129,7 +130,7 @@ export function compare(object: Recent, record: Internal, data: Record<string, u
       actual: { status: record.status },
     });
   if (
-    object.object_type === "charge" &&
+    object.objectType === "charge" &&
     typeof data.amount_refunded === "number" &&
     data.amount_refunded !== (record.amount_refunded ?? 0)
   )

@@ -1,7 +1,8 @@
 import "server-only";
-import { and, asc, eq, or, sql } from "drizzle-orm";
+import { and, asc, eq, or } from "drizzle-orm";
 import { db } from "@/db";
-import { events, records, type InternalRecord } from "@/db/schema";
+import { records, type InternalRecord } from "@/db/schema";
+import { listObjectEvents } from "@/lib/events/queries";
 
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
 
@@ -28,46 +29,47 @@ export function serializeRecord(record: InternalRecord) {
   };
 }
 
-/**
- * The internal record for any provider object id, with every event about it
- * in provider order. A payment also lists its group (charges, refunds, disputes).
- */
-export async function getObject({ provider, objectId }: { provider: string; objectId: string }) {
+/** Tally's record of one provider object (payment intent, charge, refund, dispute, payout…), if it has one. */
+export async function getRecord({
+  provider,
+  objectId,
+}: {
+  provider: string;
+  objectId: string;
+}): Promise<InternalRecord | null> {
   const [record] = await db
     .select()
     .from(records)
     .where(and(eq(records.provider, provider), eq(records.objectId, objectId)))
     .limit(1);
-  const objectEvents = await db
-    .select({
-      id: events.id,
-      providerEventId: events.providerEventId,
-      type: events.type,
-      status: events.status,
-      providerCreatedAt: events.providerCreatedAt,
-      receivedAt: events.receivedAt,
-      recovered: events.recovered,
-    })
-    .from(events)
-    .where(and(eq(events.provider, provider), eq(events.objectId, objectId)))
-    .orderBy(sql`${events.providerCreatedAt} asc nulls first`, asc(events.id));
+  return record ?? null;
+}
+
+/** The other records of a record's payment group (its payment, charges, refunds, disputes). */
+async function groupOf(record: InternalRecord): Promise<InternalRecord[]> {
+  if (!record.paymentId) return [];
+  const group = await db
+    .select()
+    .from(records)
+    .where(
+      and(
+        eq(records.provider, record.provider),
+        or(eq(records.paymentId, record.paymentId), eq(records.objectId, record.paymentId)),
+      ),
+    )
+    .orderBy(asc(records.providerCreatedAt), asc(records.id));
+  return group.filter((row) => row.objectId !== record.objectId);
+}
+
+/**
+ * The internal record for any provider object id, with every event about it
+ * in provider order. A payment also lists its group (charges, refunds, disputes).
+ */
+export async function getObject({ provider, objectId }: { provider: string; objectId: string }) {
+  const [record, objectEvents] = await Promise.all([
+    getRecord({ provider, objectId }),
+    listObjectEvents({ provider, objectIds: [objectId] }),
+  ]);
   if (!record && objectEvents.length === 0) return null;
-  const related =
-    record && record.paymentId
-      ? await db
-          .select()
-          .from(records)
-          .where(
-            and(
-              eq(records.provider, provider),
-              or(eq(records.paymentId, record.paymentId), eq(records.objectId, record.paymentId)),
-            ),
-          )
-          .orderBy(asc(records.providerCreatedAt), asc(records.id))
-      : [];
-  return {
-    record: record ?? null,
-    related: related.filter((row) => row.objectId !== objectId),
-    events: objectEvents,
-  };
+  return { record, related: record ? await groupOf(record) : [], events: objectEvents };
 }

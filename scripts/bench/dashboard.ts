@@ -54,8 +54,8 @@ export async function dashboardSection(context: Context): Promise<SectionResult>
   const refreshMs = performance.now() - refreshStarted;
   const { getOverviewKpis, getVolumeByStatus, getVolumeByType, getLagSeries, getRejectedSeries } =
     await import("@/lib/dashboard/overview");
-  const { listExplorerEvents, parseExplorerQuery } = await import("@/lib/dashboard/explorer");
-  const { listDeadLetterGroups } = await import("@/lib/dashboard/dead-letters");
+  const { listExplorerEvents, parseExplorerQuery } = await import("@/lib/events/explorer");
+  const { listDeadLetterGroups } = await import("@/lib/events/dead-letters");
   const { listEvents, eventFiltersSchema } = await import("@/lib/events/queries");
   const { resolveRange } = await import("@/lib/dashboard/range");
   const { getStats } = await import("@/lib/dashboard/stats");

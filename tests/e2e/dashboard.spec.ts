@@ -82,5 +82,10 @@ test("explorer filters narrow the results and live in the URL", async ({ page })
   await expect(
     page.getByRole("region", { name: "Raw payload" }).or(page.getByLabel("Raw payload")),
   ).toContainText(`pi_e2e_${run}_3`);
+  // Tally's own record of the object, as processing left it.
+  const record = page.getByLabel("Internal record");
+  await expect(record).toContainText(`"object_id": "pi_e2e_${run}_3"`);
+  await expect(record).toContainText(`"amount": 1003`);
+  await expect(record).toContainText(`"status": "succeeded"`);
   await saveScreenshot(page, "event-detail");
 });

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { requireRole } from "@/lib/auth/authorize";
 import { currentPrincipal } from "@/lib/auth/session";
-import { summarizeDeadLetters } from "@/lib/dashboard/dead-letters";
+import { summarizeDeadLetters } from "@/lib/events/dead-letters";
 import { AppError } from "@/lib/errors";
 import { discardEvents } from "@/lib/ops/discard";
 import { replayEvents } from "@/lib/ops/replay";

@@ -3,7 +3,7 @@ import { DeadLetterGroups } from "@/components/dead-letters/dead-letter-groups";
 import { PageHeader } from "@/components/ui/page-header";
 import { hasRole } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
-import { listDeadLetterGroups } from "@/lib/dashboard/dead-letters";
+import { listDeadLetterGroups } from "@/lib/events/dead-letters";
 import { discardDeadLettersAction, previewDeadLettersAction, replayDeadLettersAction } from "./actions";
 
 export const metadata: Metadata = { title: "Dead letters" };

@@ -4,7 +4,7 @@ import { EventFilters } from "@/components/events/event-filters";
 import { EventsTable } from "@/components/events/events-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageRole } from "@/lib/auth/session";
-import { explorerFacets, listExplorerEvents, parseExplorerQuery } from "@/lib/dashboard/explorer";
+import { explorerFacets, listExplorerEvents, parseExplorerQuery } from "@/lib/events/explorer";
 
 export const metadata: Metadata = { title: "Events" };
 export const dynamic = "force-dynamic";

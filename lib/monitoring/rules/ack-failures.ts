@@ -1,8 +1,8 @@
 import "server-only";
-import { rawSql } from "@/db";
+import { ackFailuresSince } from "@/lib/inbox/delivery-counts";
 import { dashboardLink } from "../dashboard-link";
 import { retryHorizonHours } from "../retry-horizons";
-import { fromEpochMs, plural, type AlertRuleCheck } from "./types";
+import { plural, type AlertRuleCheck } from "./types";
 
 /**
  * Deliveries we answered with a 5xx (we could not store them), per provider.
@@ -13,21 +13,14 @@ export const ackFailuresRule: AlertRuleCheck = {
   rule: "ack_failures",
 
   async check({ ackFailureThreshold, ackFailureWindowMinutes }) {
-    const sql = rawSql();
-    const rows = await sql<{ provider: string; count: number; since_ms: number; reasons: string }[]>`
-      select provider, sum(count)::int as count,
-        (extract(epoch from min(minute)) * 1000)::float8 as since_ms,
-        string_agg(distinct reason, ', ') as reasons
-      from delivery_counts
-      where outcome = 'failed'
-        and minute >= date_trunc('minute', now()) - make_interval(mins => ${ackFailureWindowMinutes})
-      group by provider
-      having sum(count) >= ${ackFailureThreshold}
-      order by provider`;
+    const rows = await ackFailuresSince({
+      windowMinutes: ackFailureWindowMinutes,
+      threshold: ackFailureThreshold,
+    });
     return rows.map((row) => {
-      const since = fromEpochMs(row.since_ms);
+      const since = row.since;
       const hours = retryHorizonHours({ provider: row.provider });
-      const deadline = since ? new Date(since.getTime() + hours * 3_600_000).toISOString() : "unknown";
+      const deadline = new Date(since.getTime() + hours * 3_600_000).toISOString();
       return {
         rule: "ack_failures" as const,
         subject: row.provider,

@@ -1,38 +1,19 @@
 import "server-only";
-import { rawSql } from "@/db";
+import { liveLagP95 } from "@/lib/events/lag";
 import { dashboardLink } from "../dashboard-link";
-import { fromEpochMs, type AlertRuleCheck } from "./types";
+import type { AlertRuleCheck } from "./types";
 
 const WINDOW_MINUTES = 5;
 
-/**
- * p95 of receive → processed lag over the last few minutes, counting events
- * still waiting at their current age: a stuck worker raises lag even though
- * nothing gets processed. Retrying events are left out (their wait is backoff).
- */
+/** p95 of receive → processed lag over the last few minutes, waiting events counted at their age. */
 export const lagRule: AlertRuleCheck = {
   rule: "lag_p95",
 
   async check({ lagThresholdSeconds }) {
-    const sql = rawSql();
-    const [row] = await sql<{ p95: number | null; sample: number; oldest_ms: number | null }[]>`
-      with lags as (
-        select extract(epoch from (processed_at - received_at)) as lag_s, null::timestamptz as waiting_since
-        from events
-        where processed_at >= now() - make_interval(mins => ${WINDOW_MINUTES})
-          and status = 'processed' and not recovered
-        union all
-        select extract(epoch from (now() - received_at)), received_at
-        from events
-        where status in ('pending', 'processing') and not recovered
-      )
-      select percentile_cont(0.95) within group (order by lag_s)::float8 as p95,
-        count(*)::int as sample,
-        (extract(epoch from min(waiting_since)) * 1000)::float8 as oldest_ms
-      from lags`;
-    const p95 = row?.p95 == null ? null : Math.round(Number(row.p95));
+    const lag = await liveLagP95({ windowMinutes: WINDOW_MINUTES });
+    const p95 = lag.p95Seconds == null ? null : Math.round(lag.p95Seconds);
     if (p95 == null || p95 <= lagThresholdSeconds) return [];
-    const oldest = fromEpochMs(row?.oldest_ms);
+    const oldest = lag.oldestWaiting;
     return [
       {
         rule: "lag_p95",
@@ -40,7 +21,7 @@ export const lagRule: AlertRuleCheck = {
         count: p95,
         // The oldest waiting event is when the backlog began, if it is one.
         since: oldest && Date.now() - oldest.getTime() > lagThresholdSeconds * 1000 ? oldest : null,
-        summary: `processing lag p95 is ${p95} s (threshold ${lagThresholdSeconds} s) over ${row?.sample ?? 0} recent or waiting events`,
+        summary: `processing lag p95 is ${p95} s (threshold ${lagThresholdSeconds} s) over ${lag.sample} recent or waiting events`,
         link: dashboardLink({ path: "/events?status=pending" }),
       },
     ];

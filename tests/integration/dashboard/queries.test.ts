@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { exportAuditCsv, listAudit } from "@/lib/audit/queries";
-import { listDeadLetterGroups, summarizeDeadLetters } from "@/lib/dashboard/dead-letters";
-import { listExplorerEvents, parseExplorerQuery } from "@/lib/dashboard/explorer";
+import { listDeadLetterGroups, summarizeDeadLetters } from "@/lib/events/dead-letters";
+import { listExplorerEvents, parseExplorerQuery } from "@/lib/events/explorer";
 import {
   getLagSeries,
   getOverviewKpis,

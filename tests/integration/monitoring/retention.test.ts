@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rawSql } from "@/db";
-import {
-  boundRejectedDeliveries,
-  compactDeliveryCounts,
-  pruneEventPayloads,
-} from "@/lib/monitoring/retention";
+import { pruneEventPayloads } from "@/lib/events/retention";
+import { boundRejectedDeliveries, compactDeliveryCounts } from "@/lib/inbox/delivery-counts";
 import { useTestDatabase } from "../helpers/db";
 
 useTestDatabase();

@@ -7,6 +7,7 @@ import { GET as getObject } from "@/app/api/v1/objects/[provider]/[objectId]/rou
 import { rawSql } from "@/db";
 import { insertToken } from "@/lib/auth/tokens";
 import { discardEvents } from "@/lib/ops/discard";
+import { getRecord, serializeRecord } from "@/lib/records/queries";
 import { stripeEvent } from "../../fixtures/stripe";
 import { useTestDatabase } from "../helpers/db";
 import { callRoute } from "../helpers/http";
@@ -194,6 +195,23 @@ describe("GET /api/v1/objects/{provider}/{id}", () => {
       disputed: false,
       events: [{ provider_event_id: "evt_ch_ok", type: "charge.succeeded", status: "processed" }],
     });
+  });
+
+  it("is the record the event page shows for an event's object", async () => {
+    const record = await getRecord({ provider: "stripe", objectId: "ch_ok" });
+    expect(record && serializeRecord(record)).toMatchObject({
+      provider: "stripe",
+      object_id: "ch_ok",
+      kind: "charge",
+      status: "succeeded",
+      amount: 700,
+      currency: "eur",
+      payment_id: "pi_ch_ok",
+      last_event_id: "evt_ch_ok",
+    });
+    // An object nobody told us about, or another provider's, has none.
+    expect(await getRecord({ provider: "stripe", objectId: "ch_nope" })).toBeNull();
+    expect(await getRecord({ provider: "adyen", objectId: "ch_ok" })).toBeNull();
   });
 
   it("answers 404 for an object nobody told us about", async () => {

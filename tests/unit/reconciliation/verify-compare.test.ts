@@ -10,7 +10,7 @@ const record = {
   currency: "eur",
   amount_refunded: 0,
 };
-const intent = { provider: "stripe", object_type: "payment_intent", object_id: "pi_1" };
+const intent = { provider: "stripe", objectType: "payment_intent", objectId: "pi_1" };
 
 describe("verify via API comparison", () => {
   it("finds nothing when the provider agrees", () => {
@@ -30,7 +30,7 @@ describe("verify via API comparison", () => {
   });
 
   it("compares a charge's refunds but not its own status vocabulary", () => {
-    const charge = { ...intent, object_type: "charge", object_id: "ch_1" };
+    const charge = { ...intent, objectType: "charge", objectId: "ch_1" };
     const found = compare(charge, record, {
       amount: 1000,
       currency: "eur",

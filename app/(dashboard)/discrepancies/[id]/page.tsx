@@ -97,7 +97,7 @@ export default async function DiscrepancyPage({ params }: { params: Promise<{ id
                 {context.events.map((event) => (
                   <li key={event.id} className="flex flex-wrap items-center gap-2">
                     <span className="font-mono text-xs text-zinc-500">
-                      {formatTime(event.provider_created_at)}
+                      {formatTime(event.providerCreatedAt)}
                     </span>
                     <Link
                       href={`/events/${event.id}`}

@@ -10,8 +10,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { hasRole } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
-import { getEventDetail } from "@/lib/dashboard/explorer";
-import { getInternalRecord } from "@/lib/dashboard/internal-record";
+import { getEventDetail } from "@/lib/events/queries";
+import { getRecord, serializeRecord } from "@/lib/records/queries";
 import { replayEventAction } from "../actions";
 
 export const dynamic = "force-dynamic";
@@ -31,7 +31,7 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
   if (!detail) notFound();
   const { event, attempts, related } = detail;
   const record = event.objectId
-    ? await getInternalRecord({ provider: event.provider, objectId: event.objectId })
+    ? await getRecord({ provider: event.provider, objectId: event.objectId })
     : null;
   const facts: [string, React.ReactNode][] = [
     ["Provider", event.provider + (event.account ? ` (${event.account})` : "")],
@@ -130,7 +130,7 @@ export default async function EventPage({ params }: { params: Promise<{ id: stri
           </Card>
           <Card title="Internal record">
             {record ? (
-              <JsonBlock value={record} label="Internal record" />
+              <JsonBlock value={serializeRecord(record)} label="Internal record" />
             ) : (
               <p className="text-sm text-zinc-500">No internal record for this object (yet).</p>
             )}

@@ -1,6 +1,15 @@
 import "server-only";
 import { rawSql } from "@/db";
-import { PAYLOAD_AMOUNT_SQL, PAYLOAD_CURRENCY_SQL, sumByCurrency, type MoneyByCurrency } from "@/lib/money";
+import { sumByCurrency, type MoneyByCurrency } from "@/lib/money";
+
+/**
+ * SQL expressions that read a payment amount and currency out of a stored
+ * payload, whichever provider shape it has (Stripe `data.object`, Adyen
+ * `amount.value`). Guarded so a non-numeric value yields null instead of an error.
+ */
+const PAYLOAD_AMOUNT_SQL = `(case when coalesce(payload #>> '{data,object,amount}', payload #>> '{amount,value}') ~ '^-?[0-9]{1,17}$'
+  then coalesce(payload #>> '{data,object,amount}', payload #>> '{amount,value}')::bigint end)`;
+const PAYLOAD_CURRENCY_SQL = `lower(coalesce(payload #>> '{data,object,currency}', payload #>> '{amount,currency}'))`;
 
 /**
  * Errors differ only in ids and numbers from one event to the next; the
@@ -118,5 +127,42 @@ export async function summarizeDeadLetters({ ids }: { ids: number[] }) {
     money: sumByCurrency(
       rows.map((row) => ({ amount: row.amount == null ? null : Number(row.amount), currency: row.currency })),
     ),
+  };
+}
+
+/** Events in the dead-letter state now. */
+export async function deadLetterCount(): Promise<number> {
+  const sql = rawSql();
+  const [row] = await sql<{ count: string }[]>`select count(*) as count from events where status = 'dead'`;
+  return Number(row?.count ?? 0);
+}
+
+/**
+ * Events that became dead letters within the last `windowMinutes` and are
+ * still dead: how many, since when, and the commonest types. The time of
+ * death is the last attempt (or the event's own timestamps when no attempt
+ * was recorded).
+ */
+export async function recentDeadLetters({ windowMinutes }: { windowMinutes: number }) {
+  const sql = rawSql();
+  const [row] = await sql<{ count: number; since_ms: number | null; types: string | null }[]>`
+    with dead as (
+      select e.type,
+        greatest(e.received_at, e.processed_at,
+          (select max(a.finished_at) from event_attempts a where a.event_id = e.id)) as died_at
+      from events e
+      where e.status = 'dead'
+    ), recent as (
+      select * from dead where died_at > now() - make_interval(mins => ${windowMinutes})
+    ), by_type as (
+      select type, count(*) as n from recent group by type order by n desc, type limit 3
+    )
+    select (select count(*) from recent)::int as count,
+      (select extract(epoch from min(died_at)) * 1000 from recent)::float8 as since_ms,
+      (select string_agg(type || ' ×' || n, ', ' order by n desc, type) from by_type) as types`;
+  return {
+    count: row?.count ?? 0,
+    since: row?.since_ms == null ? null : new Date(Number(row.since_ms)),
+    topTypes: row?.types ?? null,
   };
 }
