@@ -2,11 +2,14 @@ import "server-only";
 import { DrizzleQueryError, sql } from "drizzle-orm";
 import { db } from "@/db";
 import type { Event } from "@/db/schema";
+import { retryDelayMs } from "@/lib/backoff";
 import { config } from "@/lib/config";
 import { log } from "@/lib/log";
 import { ValidationError } from "@/lib/records/snapshot";
-import { retryDelayMs } from "./backoff";
 import { LostLease } from "./lost-lease";
+
+// However many attempts have failed, an event is tried again within this long.
+const MAX_RETRY_DELAY_MS = 6 * 60 * 60 * 1000;
 
 /**
  * The error as operators read it in last_error and the logs. A failed query
@@ -44,7 +47,11 @@ export async function failEvent({
   const permanent = error instanceof ValidationError;
   const dead = permanent || event.attempts >= PROCESSING_MAX_ATTEMPTS;
   const message = errorText(error);
-  const delay = retryDelayMs({ attempt: event.attempts, baseMs: PROCESSING_BACKOFF_MS });
+  const delay = retryDelayMs({
+    attempt: event.attempts,
+    baseMs: PROCESSING_BACKOFF_MS,
+    maxMs: MAX_RETRY_DELAY_MS,
+  });
   await db
     .transaction(async (tx) => {
       const finishedAt = new Date();

@@ -1,4 +1,5 @@
 import Stripe from "stripe";
+import { retryDelayMs } from "@/lib/backoff";
 
 /** Rate limits, server errors and dropped connections are worth waiting for; anything else is not. */
 export function isRetryable(error: unknown): boolean {
@@ -10,7 +11,7 @@ export function isRetryable(error: unknown): boolean {
   return false;
 }
 
-/** Exponential backoff with full jitter; gives up after `attempts` tries. */
+/** Retries a provider call that failed for a passing reason (lib/backoff.ts); gives up after `attempts` tries. */
 export async function withRetry<T>(
   call: () => Promise<T>,
   { attempts = 6, baseMs = 200, maxMs = 10_000 }: { attempts?: number; baseMs?: number; maxMs?: number } = {},
@@ -20,8 +21,7 @@ export async function withRetry<T>(
       return await call();
     } catch (error) {
       if (attempt >= attempts || !isRetryable(error)) throw error;
-      const ceiling = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
-      await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * (ceiling / 2)));
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs({ attempt, baseMs, maxMs })));
     }
   }
 }

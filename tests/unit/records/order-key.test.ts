@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { retryDelayMs } from "@/lib/processing/backoff";
+import { retryDelayMs } from "@/lib/backoff";
 import { orderKey } from "@/lib/records/order-key";
 import type { RecordSnapshot } from "@/lib/records/snapshot";
 import { ValidationError } from "@/lib/records/snapshot";
@@ -141,12 +141,18 @@ describe("Stripe snapshots", () => {
 
 describe("retry backoff", () => {
   it("doubles per attempt within ±50% jitter", () => {
-    expect(retryDelayMs({ attempt: 1, baseMs: 1000, random: () => 0 })).toBe(500);
-    expect(retryDelayMs({ attempt: 1, baseMs: 1000, random: () => 0.999 })).toBe(1499);
-    expect(retryDelayMs({ attempt: 4, baseMs: 1000, random: () => 0.5 })).toBe(8000);
+    const delay = (attempt: number, random: number) =>
+      retryDelayMs({ attempt, baseMs: 1000, maxMs: 60_000, random: () => random });
+    expect(delay(1, 0)).toBe(500);
+    expect(delay(1, 0.999)).toBe(1499);
+    expect(delay(4, 0.5)).toBe(8000);
   });
 
-  it("is capped", () => {
-    expect(retryDelayMs({ attempt: 40, baseMs: 10_000, random: () => 0.5 })).toBe(6 * 60 * 60 * 1000);
+  it("is capped, jitter included", () => {
+    const capped = (random: number) =>
+      retryDelayMs({ attempt: 40, baseMs: 10_000, maxMs: 21_600_000, random: () => random });
+    expect(capped(0)).toBe(21_600_000);
+    expect(capped(0.999)).toBe(21_600_000);
+    expect(retryDelayMs({ attempt: 6, baseMs: 1000, maxMs: 40_000, random: () => 0.999 })).toBe(40_000);
   });
 });
