@@ -1,3 +1,5 @@
+import type { z } from "zod";
+
 /** The one error type that crosses layers: a code users can act on, mapped to HTTP. */
 export const ERROR_STATUS = {
   bad_request: 400,
@@ -51,4 +53,18 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     ["57P01", "57P02", "57P03", "53300", "25006"].includes(code) ||
     code.startsWith("08")
   );
+}
+
+/**
+ * Validates `value` with `schema`; the first problem becomes one 400 naming
+ * the field, e.g. "Invalid body: rules.0.percent: Too small".
+ */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what = "input"): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const path = issue.path.length ? `${issue.path.join(".")}: ` : "";
+    throw new AppError("bad_request", `Invalid ${what}: ${path}${issue.message}`);
+  }
+  return result.data;
 }

@@ -3,9 +3,8 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db";
 import { users } from "@/db/schema";
+import { auditedChange } from "@/lib/audit/mutation";
 import { AppError } from "@/lib/errors";
-import { writeAudit } from "@/lib/audit/write";
-import { requireRole } from "./authorize";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords";
 import { systemPrincipal, type Principal } from "./principal";
 import { isSignInLimited, recordSignInAttempt } from "./rate-limit";
@@ -85,46 +84,52 @@ export async function listUsers() {
 }
 
 export async function createUser({ principal, input }: { principal: Principal | null; input: unknown }) {
-  const actor = requireRole(principal, "admin");
-  const parsed = newUserSchema.safeParse(input);
-  if (!parsed.success) throw new AppError("bad_request", parsed.error.issues[0]?.message ?? "Invalid user");
-  const { email, password, role } = parsed.data;
-  const passwordHash = await hashPassword(password);
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(users)
-      .values({ email, passwordHash, role })
-      .onConflictDoNothing()
-      .returning({ id: users.id, email: users.email, role: users.role });
-    if (!row) throw new AppError("conflict", `A user with e-mail ${email} already exists`);
-    await writeAudit(tx, {
-      principal: actor,
-      action: "user.create",
-      target: `user:${row.id}`,
-      details: { email, role },
-    });
-    return row;
+  return auditedChange({
+    principal,
+    role: "admin",
+    schema: newUserSchema,
+    input,
+    change: async ({ tx, input: { email, password, role } }) => {
+      const passwordHash = await hashPassword(password);
+      const [row] = await tx
+        .insert(users)
+        .values({ email, passwordHash, role })
+        .onConflictDoNothing()
+        .returning({ id: users.id, email: users.email, role: users.role });
+      if (!row) throw new AppError("conflict", `A user with e-mail ${email} already exists`);
+      return {
+        result: row,
+        audit: { action: "user.create", target: `user:${row.id}`, details: { email, role } },
+      };
+    },
   });
 }
 
 /** Creates a user at start-up when no user has that e-mail yet (never changes an existing one). */
 export async function ensureUser({ email, password, role }: { email: string; password: string; role: Role }) {
-  const normalised = email.toLowerCase();
-  const passwordHash = await hashPassword(password);
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(users)
-      .values({ email: normalised, passwordHash, role })
-      .onConflictDoNothing()
-      .returning({ id: users.id });
-    if (!row) return false;
-    await writeAudit(tx, {
-      principal: systemPrincipal("startup"),
-      action: "user.create",
-      target: `user:${row.id}`,
-      details: { email: normalised, role, source: "environment" },
-    });
-    return true;
+  return auditedChange({
+    principal: systemPrincipal("startup"),
+    role: "admin",
+    // The environment's own rules (lib/config.ts) already checked the password.
+    schema: newUserSchema.extend({ password: z.string().min(1) }),
+    input: { email, password, role },
+    change: async ({ tx, input }) => {
+      const passwordHash = await hashPassword(input.password);
+      const [row] = await tx
+        .insert(users)
+        .values({ email: input.email, passwordHash, role: input.role })
+        .onConflictDoNothing()
+        .returning({ id: users.id });
+      if (!row) return { result: false, audit: null };
+      return {
+        result: true,
+        audit: {
+          action: "user.create",
+          target: `user:${row.id}`,
+          details: { email: input.email, role: input.role, source: "environment" },
+        },
+      };
+    },
   });
 }
 
@@ -136,32 +141,39 @@ const userChangeSchema = z.object({
 
 /** Changes a user's role or enables/disables it. Admins cannot lock themselves out. */
 export async function updateUser({ principal, input }: { principal: Principal | null; input: unknown }) {
-  const actor = requireRole(principal, "admin");
-  const parsed = userChangeSchema.safeParse(input);
-  if (!parsed.success) throw new AppError("bad_request", parsed.error.issues[0]?.message ?? "Invalid change");
-  const { userId, role, disabled } = parsed.data;
-  if (actor.kind === "user" && actor.id === String(userId) && (disabled || (role && role !== "admin"))) {
-    throw new AppError("conflict", "You cannot disable or demote yourself");
-  }
-  return db.transaction(async (tx) => {
-    const [before] = await tx.select(publicColumns).from(users).where(eq(users.id, userId)).for("update");
-    if (!before) throw new AppError("not_found", `No user ${userId}`);
-    const changes: Partial<{ role: Role; disabledAt: Date | null }> = {};
-    if (role && role !== before.role) changes.role = role;
-    if (disabled !== undefined && disabled !== Boolean(before.disabledAt))
-      changes.disabledAt = disabled ? new Date() : null;
-    if (Object.keys(changes).length === 0) return before;
-    const [after] = await tx.update(users).set(changes).where(eq(users.id, userId)).returning(publicColumns);
-    await writeAudit(tx, {
-      principal: actor,
-      action: changes.role ? "user.role_change" : disabled ? "user.disable" : "user.enable",
-      target: `user:${userId}`,
-      details: {
-        email: before.email,
-        ...(changes.role ? { from: before.role, to: changes.role } : {}),
-        ...(changes.disabledAt !== undefined ? { disabled: Boolean(changes.disabledAt) } : {}),
-      },
-    });
-    return after!;
+  return auditedChange({
+    principal,
+    role: "admin",
+    schema: userChangeSchema,
+    input,
+    change: async ({ tx, input: { userId, role, disabled }, principal: actor }) => {
+      if (actor.kind === "user" && actor.id === String(userId) && (disabled || (role && role !== "admin"))) {
+        throw new AppError("conflict", "You cannot disable or demote yourself");
+      }
+      const [before] = await tx.select(publicColumns).from(users).where(eq(users.id, userId)).for("update");
+      if (!before) throw new AppError("not_found", `No user ${userId}`);
+      const changes: Partial<{ role: Role; disabledAt: Date | null }> = {};
+      if (role && role !== before.role) changes.role = role;
+      if (disabled !== undefined && disabled !== Boolean(before.disabledAt))
+        changes.disabledAt = disabled ? new Date() : null;
+      if (Object.keys(changes).length === 0) return { result: before, audit: null };
+      const [after] = await tx
+        .update(users)
+        .set(changes)
+        .where(eq(users.id, userId))
+        .returning(publicColumns);
+      return {
+        result: after!,
+        audit: {
+          action: changes.role ? "user.role_change" : disabled ? "user.disable" : "user.enable",
+          target: `user:${userId}`,
+          details: {
+            email: before.email,
+            ...(changes.role ? { from: before.role, to: changes.role } : {}),
+            ...(changes.disabledAt !== undefined ? { disabled: Boolean(changes.disabledAt) } : {}),
+          },
+        },
+      };
+    },
   });
 }

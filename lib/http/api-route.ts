@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import { principalForToken } from "@/lib/auth/tokens";
-import { AppError } from "@/lib/errors";
+import { AppError, parseOrThrow } from "@/lib/errors";
 import { responseForError } from "./respond";
 
 type Schema = z.ZodType;
@@ -26,16 +26,6 @@ export type RouteInput<Q, B, P> = {
   params: Infer<P>;
   text: string;
 };
-
-function parseWith<S extends Schema>(schema: S, value: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const path = issue.path.length ? `${issue.path.join(".")}: ` : "";
-    throw new AppError("bad_request", `Invalid ${what}: ${path}${issue.message}`);
-  }
-  return result.data;
-}
 
 async function authenticate(request: Request): Promise<Principal> {
   const header = request.headers.get("authorization") ?? "";
@@ -62,9 +52,11 @@ export function apiRoute<
     try {
       const url = new URL(request.url);
       const query = spec.query
-        ? parseWith(spec.query, Object.fromEntries(url.searchParams), "query")
+        ? parseOrThrow(spec.query, Object.fromEntries(url.searchParams), "query")
         : undefined;
-      const params = spec.params ? parseWith(spec.params, (await context?.params) ?? {}, "path") : undefined;
+      const params = spec.params
+        ? parseOrThrow(spec.params, (await context?.params) ?? {}, "path")
+        : undefined;
       let body: unknown;
       let text = "";
       if (spec.body || spec.rawBody) {
@@ -78,7 +70,7 @@ export function apiRoute<
         } catch {
           throw new AppError("bad_request", "Body is not valid JSON");
         }
-        body = parseWith(spec.body, json, "body");
+        body = parseOrThrow(spec.body, json, "body");
       }
       const principal = await authenticate(request);
       if (!hasRole(principal.role, spec.role)) {

@@ -3,10 +3,8 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db";
 import { alertSettings, type AlertSettings } from "@/db/schema";
-import { requireRole } from "@/lib/auth/authorize";
+import { auditedChange } from "@/lib/audit/mutation";
 import type { Principal } from "@/lib/auth/principal";
-import { AppError } from "@/lib/errors";
-import { writeAudit } from "@/lib/audit/write";
 
 export type AlertThresholds = Omit<AlertSettings, "id" | "updatedBy" | "updatedAt">;
 
@@ -50,31 +48,31 @@ export async function updateAlertThresholds({
   principal: Principal | null | undefined;
   input: unknown;
 }): Promise<AlertThresholds> {
-  const actor = requireRole(principal, "admin");
-  const parsed = thresholdsInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AppError("bad_request", `${issue?.path.join(".") || "input"}: ${issue?.message ?? "invalid"}`);
-  }
-  const next = parsed.data;
-  return db.transaction(async (tx) => {
-    const [before] = await tx.select().from(alertSettings).where(eq(alertSettings.id, 1)).for("update");
-    await tx
-      .insert(alertSettings)
-      .values({ id: 1, ...next, updatedBy: actor.actor })
-      .onConflictDoUpdate({
-        target: alertSettings.id,
-        set: { ...next, updatedBy: actor.actor, updatedAt: sql`now()` },
-      });
-    const previous = before
-      ? Object.fromEntries(Object.keys(next).map((key) => [key, before[key as keyof AlertThresholds]]))
-      : DEFAULT_THRESHOLDS;
-    await writeAudit(tx, {
-      principal: actor,
-      action: "alerts.thresholds_updated",
-      target: "alert_settings",
-      details: { before: previous, after: next },
-    });
-    return next;
+  return auditedChange({
+    principal,
+    role: "admin",
+    schema: thresholdsInput,
+    input,
+    change: async ({ tx, input: next, principal: actor }) => {
+      const [before] = await tx.select().from(alertSettings).where(eq(alertSettings.id, 1)).for("update");
+      await tx
+        .insert(alertSettings)
+        .values({ id: 1, ...next, updatedBy: actor.actor })
+        .onConflictDoUpdate({
+          target: alertSettings.id,
+          set: { ...next, updatedBy: actor.actor, updatedAt: sql`now()` },
+        });
+      const previous = before
+        ? Object.fromEntries(Object.keys(next).map((key) => [key, before[key as keyof AlertThresholds]]))
+        : DEFAULT_THRESHOLDS;
+      return {
+        result: next,
+        audit: {
+          action: "alerts.thresholds_updated",
+          target: "alert_settings",
+          details: { before: previous, after: next },
+        },
+      };
+    },
   });
 }

@@ -3,10 +3,9 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db";
 import { feeSchedules, type FeeRule } from "@/db/schema";
-import { requireRole } from "@/lib/auth/authorize";
+import { auditedChange } from "@/lib/audit/mutation";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
-import { writeAudit } from "@/lib/audit/write";
 import { isProviderName, PROVIDERS } from "@/lib/providers/types";
 
 export const feeScheduleInput = z.object({
@@ -61,33 +60,26 @@ export async function putFeeSchedule({
   provider: string;
   schedule: unknown;
 }): Promise<FeeScheduleView> {
-  requireRole(principal, "finance");
-  checkProvider(provider);
-  const parsed = feeScheduleInput.safeParse(schedule);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new AppError("bad_request", `Invalid fee schedule: ${issue.path.join(".")}: ${issue.message}`);
-  }
-  const value = parsed.data;
-  await db.transaction(async (tx) => {
-    await tx
-      .insert(feeSchedules)
-      .values({ provider, rules: value.rules, tolerance: value.tolerance, updatedBy: principal.actor })
-      .onConflictDoUpdate({
-        target: feeSchedules.provider,
-        set: {
-          rules: value.rules,
-          tolerance: value.tolerance,
-          updatedBy: principal.actor,
-          updatedAt: new Date(),
+  return auditedChange({
+    principal,
+    role: "finance",
+    schema: feeScheduleInput,
+    input: schedule,
+    change: async ({ tx, input: value, principal: actor }) => {
+      checkProvider(provider);
+      const row = { rules: value.rules, tolerance: value.tolerance, updatedBy: actor.actor };
+      await tx
+        .insert(feeSchedules)
+        .values({ provider, ...row })
+        .onConflictDoUpdate({ target: feeSchedules.provider, set: { ...row, updatedAt: new Date() } });
+      return {
+        result: value,
+        audit: {
+          action: "fee_schedule.update",
+          target: `fee_schedule:${provider}`,
+          details: { rules: value.rules, tolerance: value.tolerance },
         },
-      });
-    await writeAudit(tx, {
-      principal,
-      action: "fee_schedule.update",
-      target: `fee_schedule:${provider}`,
-      details: { rules: value.rules, tolerance: value.tolerance },
-    });
+      };
+    },
   });
-  return value;
 }

@@ -1,12 +1,10 @@
 import "server-only";
-import { eq } from "drizzle-orm";
-import { db } from "@/db";
-import { discrepancies, reconciliationRuns } from "@/db/schema";
-import { requireRole } from "@/lib/auth/authorize";
+import { z } from "zod";
+import { reconciliationRuns } from "@/db/schema";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
-import { writeAudit } from "@/lib/audit/write";
 import { DUPLICATE_WINDOW_SECONDS } from "./checks";
+import { actOnDiscrepancy } from "./discrepancy-action";
 import { runKindChecking } from "./vocabulary";
 
 /**
@@ -15,33 +13,33 @@ import { runKindChecking } from "./vocabulary";
  * usual matching refreshes or auto-resolves it.
  */
 export async function recheckDiscrepancy({ principal, id }: { principal: Principal; id: number }) {
-  requireRole(principal, "finance");
-  return db.transaction(async (tx) => {
-    const [row] = await tx.select().from(discrepancies).where(eq(discrepancies.id, id));
-    if (!row) throw new AppError("not_found", `No discrepancy ${id}`);
-    if (!row.objectCreatedAt)
-      throw new AppError("conflict", `Discrepancy ${id} has no provider timestamp to re-check around`);
-    const created = row.objectCreatedAt.getTime();
-    const from = new Date(created - DUPLICATE_WINDOW_SECONDS * 1000);
-    const to = new Date(created + 1000);
-    const kind = runKindChecking(row.kind);
-    const [run] = await tx
-      .insert(reconciliationRuns)
-      .values({
-        provider: row.provider,
-        kind,
-        periodFrom: from,
-        periodTo: to,
-        requestedBy: principal.actor,
-        schedule: `recheck:discrepancy:${id}`,
-      })
-      .returning({ id: reconciliationRuns.id });
-    await writeAudit(tx, {
-      principal,
-      action: "discrepancy.recheck",
-      target: `discrepancy:${id}`,
-      details: { run_id: run!.id, kind, from: from.toISOString(), to: to.toISOString() },
-    });
-    return { run_id: run!.id };
+  return actOnDiscrepancy({
+    principal,
+    id,
+    schema: z.object({}),
+    action: "discrepancy.recheck",
+    change: async ({ tx, current: row }) => {
+      if (!row.objectCreatedAt)
+        throw new AppError("conflict", `Discrepancy ${id} has no provider timestamp to re-check around`);
+      const created = row.objectCreatedAt.getTime();
+      const from = new Date(created - DUPLICATE_WINDOW_SECONDS * 1000);
+      const to = new Date(created + 1000);
+      const kind = runKindChecking(row.kind);
+      const [run] = await tx
+        .insert(reconciliationRuns)
+        .values({
+          provider: row.provider,
+          kind,
+          periodFrom: from,
+          periodTo: to,
+          requestedBy: principal.actor,
+          schedule: `recheck:discrepancy:${id}`,
+        })
+        .returning({ id: reconciliationRuns.id });
+      return {
+        result: { run_id: run!.id },
+        details: { run_id: run!.id, kind, from: from.toISOString(), to: to.toISOString() },
+      };
+    },
   });
 }

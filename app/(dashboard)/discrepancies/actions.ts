@@ -1,8 +1,6 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { requireRole } from "@/lib/auth/authorize";
-import { currentPrincipal } from "@/lib/auth/session";
+import { z } from "zod";
 import {
   assignDiscrepancy,
   commentOnDiscrepancy,
@@ -12,79 +10,66 @@ import {
 } from "@/lib/reconciliation/actions";
 import { backfillFromProvider } from "@/lib/reconciliation/backfill";
 import { recheckDiscrepancy } from "@/lib/reconciliation/recheck";
-import { runAction } from "../action-result";
+import { serverAction } from "../server-action";
 
-async function finance() {
-  return requireRole(await currentPrincipal(), "finance");
-}
+/**
+ * Finance's actions on one discrepancy. Each names the discrepancy by id;
+ * the rest of its input is validated by lib/reconciliation with the same
+ * rules as the REST API.
+ */
+const onDiscrepancy = <T extends z.ZodRawShape>(shape: T) =>
+  ({
+    role: "finance",
+    input: z.object({ id: z.number().int().positive(), ...shape }),
+    revalidate: ({ id }: { id: number }) => [`/discrepancies/${id}`, "/discrepancies"],
+  }) as const;
 
-function refresh(id: number) {
-  revalidatePath(`/discrepancies/${id}`);
-  revalidatePath("/discrepancies");
-}
-
-export async function resolveAction(input: { id: number; resolution: string; note: string }) {
-  return runAction(async () => {
-    const principal = await finance();
+export const resolveAction = serverAction(
+  onDiscrepancy({ resolution: z.string(), note: z.string() }),
+  async ({ principal, input }) => {
     await resolveDiscrepancy({ principal, id: input.id, input });
-    refresh(input.id);
     return { data: undefined, message: "Resolved." };
-  });
-}
+  },
+);
 
-export async function ignoreAction(input: { id: number; note: string }) {
-  return runAction(async () => {
-    const principal = await finance();
+export const ignoreAction = serverAction(
+  onDiscrepancy({ note: z.string() }),
+  async ({ principal, input }) => {
     await ignoreDiscrepancy({ principal, id: input.id, input });
-    refresh(input.id);
     return { data: undefined, message: "Ignored." };
-  });
-}
+  },
+);
 
-export async function reopenAction(input: { id: number }) {
-  return runAction(async () => {
-    const principal = await finance();
-    await reopenDiscrepancy({ principal, id: input.id });
-    refresh(input.id);
-    return { data: undefined, message: "Reopened." };
-  });
-}
+export const reopenAction = serverAction(onDiscrepancy({}), async ({ principal, input }) => {
+  await reopenDiscrepancy({ principal, id: input.id });
+  return { data: undefined, message: "Reopened." };
+});
 
-export async function assignAction(input: { id: number; assignee: string }) {
-  return runAction(async () => {
-    const principal = await finance();
+export const assignAction = serverAction(
+  onDiscrepancy({ assignee: z.string() }),
+  async ({ principal, input }) => {
     await assignDiscrepancy({ principal, id: input.id, input: { assignee: input.assignee || null } });
-    refresh(input.id);
     return { data: undefined, message: input.assignee ? `Assigned to ${input.assignee}.` : "Unassigned." };
-  });
-}
+  },
+);
 
-export async function commentAction(input: { id: number; body: string }) {
-  return runAction(async () => {
-    const principal = await finance();
+export const commentAction = serverAction(
+  onDiscrepancy({ body: z.string() }),
+  async ({ principal, input }) => {
     await commentOnDiscrepancy({ principal, id: input.id, input });
-    refresh(input.id);
     return { data: undefined, message: "Comment added." };
-  });
-}
+  },
+);
 
-export async function recheckAction(input: { id: number }) {
-  return runAction(async () => {
-    const principal = await finance();
-    const { run_id } = await recheckDiscrepancy({ principal, id: input.id });
-    refresh(input.id);
-    return { data: { runId: run_id }, message: `Re-check queued as run #${run_id}.` };
-  });
-}
+export const recheckAction = serverAction(onDiscrepancy({}), async ({ principal, input }) => {
+  const { run_id } = await recheckDiscrepancy({ principal, id: input.id });
+  return { data: { runId: run_id }, message: `Re-check queued as run #${run_id}.` };
+});
 
-export async function backfillAction(input: { id: number }) {
-  return runAction(async () => {
-    const principal = await finance();
-    const { events } = await backfillFromProvider({ principal, id: input.id });
-    refresh(input.id);
-    return {
-      data: undefined,
-      message: `Fetched the provider's state as ${events} event${events === 1 ? "" : "s"}; processing applies them next.`,
-    };
-  });
-}
+export const backfillAction = serverAction(onDiscrepancy({}), async ({ principal, input }) => {
+  const { events } = await backfillFromProvider({ principal, id: input.id });
+  return {
+    data: undefined,
+    message: `Fetched the provider's state as ${events} event${events === 1 ? "" : "s"}; processing applies them next.`,
+  };
+});

@@ -1,16 +1,19 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { requireRole } from "@/lib/auth/authorize";
-import { currentPrincipal } from "@/lib/auth/session";
+import { z } from "zod";
 import { enqueueRun } from "@/lib/reconciliation/runs";
-import { runAction } from "../action-result";
+import { serverAction } from "../server-action";
 
-export async function startRunAction(input: { provider: string; kind: string; from: string; to: string }) {
-  return runAction(async () => {
-    const principal = requireRole(await currentPrincipal(), "finance");
-    // The form's datetime-local values are UTC, like every time the dashboard shows.
-    const utc = (value: string) => (/Z|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value}Z`);
+// The form's datetime-local values are UTC, like every time the dashboard shows.
+const utc = (value: string) => (/Z|[+-]\d{2}:?\d{2}$/.test(value) ? value : `${value}Z`);
+
+export const startRunAction = serverAction(
+  {
+    role: "finance",
+    input: z.object({ provider: z.string(), kind: z.string(), from: z.string(), to: z.string() }),
+    revalidate: () => ["/reconciliation"],
+  },
+  async ({ principal, input }) => {
     const { id } = await enqueueRun({
       principal,
       provider: input.provider,
@@ -18,7 +21,6 @@ export async function startRunAction(input: { provider: string; kind: string; fr
       from: utc(input.from),
       to: utc(input.to),
     });
-    revalidatePath("/reconciliation");
     return { data: { id }, message: `Run #${id} queued.` };
-  });
-}
+  },
+);

@@ -1,67 +1,71 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { requireRole } from "@/lib/auth/authorize";
-import { currentPrincipal } from "@/lib/auth/session";
+import { z } from "zod";
 import { createToken, revokeToken } from "@/lib/auth/token-admin";
 import { createUser, updateUser } from "@/lib/auth/users";
-import { updateAlertThresholds } from "@/lib/monitoring/settings";
+import { thresholdsInput, updateAlertThresholds } from "@/lib/monitoring/settings";
 import { putFeeSchedule } from "@/lib/reconciliation/fee-schedules";
-import { runAction } from "../action-result";
+import { serverAction } from "../server-action";
 
-// Each action checks the admin role itself; the lib functions check it again.
+// The shapes the settings forms send; lib/auth validates the values (e-mail, password length, roles).
+const settings = () => ["/settings"];
+const newUser = z.object({ email: z.string(), password: z.string(), role: z.string() });
+const userChange = z.object({
+  userId: z.number(),
+  role: z.string().optional(),
+  disabled: z.boolean().optional(),
+});
+const newToken = z.object({ name: z.string(), role: z.string() });
 
-export async function createUserAction(input: { email: string; password: string; role: string }) {
-  return runAction(async () => {
-    const principal = requireRole(await currentPrincipal(), "admin");
+export const createUserAction = serverAction(
+  { role: "admin", input: newUser, revalidate: settings },
+  async ({ principal, input }) => {
     const user = await createUser({ principal, input });
-    revalidatePath("/settings");
     return { data: { id: user.id }, message: `Created ${user.email} (${user.role}).` };
-  });
-}
+  },
+);
 
-export async function updateUserAction(input: { userId: number; role?: string; disabled?: boolean }) {
-  return runAction(async () => {
-    const principal = requireRole(await currentPrincipal(), "admin");
+export const updateUserAction = serverAction(
+  { role: "admin", input: userChange, revalidate: settings },
+  async ({ principal, input }) => {
     const user = await updateUser({ principal, input });
-    revalidatePath("/settings");
     return { data: { id: user.id }, message: `Updated ${user.email}.` };
-  });
-}
+  },
+);
 
-export async function createTokenAction(input: { name: string; role: string }) {
-  return runAction(async () => {
-    const principal = requireRole(await currentPrincipal(), "admin");
+export const createTokenAction = serverAction(
+  { role: "admin", input: newToken, revalidate: settings },
+  async ({ principal, input }) => {
     const created = await createToken({ principal, input });
-    revalidatePath("/settings");
     return { data: created, message: "Copy the token now: it is not shown again." };
-  });
-}
+  },
+);
 
-export async function revokeTokenAction(input: { id: number }) {
-  return runAction(async () => {
-    const principal = requireRole(await currentPrincipal(), "admin");
-    await revokeToken({ principal, id: Number(input.id) });
-    revalidatePath("/settings");
+export const revokeTokenAction = serverAction(
+  { role: "admin", input: z.object({ id: z.coerce.number().int().positive() }), revalidate: settings },
+  async ({ principal, input }) => {
+    await revokeToken({ principal, id: input.id });
     return { data: undefined, message: "Token revoked." };
-  });
-}
+  },
+);
 
-/** Alert thresholds: admin only; the next evaluation uses them. */
-export async function updateAlertThresholdsAction(input: Record<string, unknown>) {
-  return runAction(async () => {
-    const principal = requireRole(await currentPrincipal(), "admin");
+/** Alert thresholds: the next evaluation uses them. */
+export const updateAlertThresholdsAction = serverAction(
+  { role: "admin", input: thresholdsInput, revalidate: settings },
+  async ({ principal, input }) => {
     const data = await updateAlertThresholds({ principal, input });
-    revalidatePath("/settings");
     return { data, message: "Alert thresholds saved; the next evaluation uses them." };
-  });
-}
+  },
+);
 
-export async function saveFeeScheduleAction(input: { provider: string; schedule: unknown }) {
-  return runAction(async () => {
-    const principal = requireRole(await currentPrincipal(), "finance");
+export const saveFeeScheduleAction = serverAction(
+  {
+    role: "finance",
+    input: z.object({ provider: z.string(), schedule: z.unknown() }),
+    revalidate: settings,
+  },
+  async ({ principal, input }) => {
     await putFeeSchedule({ principal, provider: input.provider, schedule: input.schedule });
-    revalidatePath("/settings");
     return { data: undefined, message: "Fee schedule saved; the next run checks fees against it." };
-  });
-}
+  },
+);
