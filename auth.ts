@@ -3,6 +3,7 @@ import Credentials from "next-auth/providers/credentials";
 import { baseAuthConfig } from "@/lib/auth/base-config";
 import { clientAddress } from "@/lib/auth/client-address";
 import { findActiveUserByEmail, verifyCredentials } from "@/lib/auth/users";
+import { config } from "@/lib/config";
 
 class RateLimited extends CredentialsSignin {
   code = "rate_limited";
@@ -15,12 +16,17 @@ type Provider = NextAuthConfig["providers"][number];
  * already have an enabled Tally user (same e-mail) get in; the role is Tally's.
  */
 function oidcProvider(): Provider[] {
-  const { AUTH_OIDC_ISSUER: issuer, AUTH_OIDC_ID: clientId, AUTH_OIDC_SECRET: clientSecret } = process.env;
+  const {
+    AUTH_OIDC_ISSUER: issuer,
+    AUTH_OIDC_ID: clientId,
+    AUTH_OIDC_SECRET: clientSecret,
+    AUTH_OIDC_NAME,
+  } = config();
   if (!issuer || !clientId || !clientSecret) return [];
   return [
     {
       id: "oidc",
-      name: process.env.AUTH_OIDC_NAME || "Single sign-on",
+      name: AUTH_OIDC_NAME,
       type: "oidc",
       issuer,
       clientId,

@@ -50,8 +50,9 @@ const layerZones = [
   {
     target: "./db",
     from: "./lib",
-    except: ["./reconciliation/vocabulary.ts"],
-    message: "db/ is the client and the schema; lib/ builds on it.",
+    except: ["./reconciliation/vocabulary.ts", "./config.ts"],
+    message:
+      "db/ is the client and the schema; lib/ builds on it (db/ reads its settings through lib/config.ts).",
   },
   {
     target: ["./app", "./components"],

@@ -1,5 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
 import postgres, { type Sql } from "postgres";
+import { setting } from "../lib/config";
 import * as schema from "./schema";
 
 export type Database = PostgresJsDatabase<typeof schema>;
@@ -13,18 +14,18 @@ type Client = { sql: Sql; db: Database; url: string };
 const holder = globalThis as unknown as { __tallyDb?: Client };
 
 function databaseUrl(): string {
-  const url = process.env.DATABASE_URL;
+  const url = setting("DATABASE_URL");
   if (!url) throw new Error("DATABASE_URL is not set: start Tally with `npm start` or set it");
   return url;
 }
 
 function connect(url: string): Client {
   const sql = postgres(url, {
-    max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+    max: setting("DATABASE_POOL_MAX"),
     connect_timeout: 3,
     idle_timeout: 30,
     onnotice: () => {},
-    connection: { application_name: process.env.TALLY_PROCESS_NAME ?? "tally" },
+    connection: { application_name: setting("TALLY_PROCESS_NAME") },
   });
   return { sql, db: drizzle(sql, { schema, casing: "snake_case" }), url };
 }

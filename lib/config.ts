@@ -75,6 +75,21 @@ const schema = z.object({
   PROCESSING_BACKOFF_MS: integer(0).default(10_000),
   VERIFY_VIA_API: flag.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATABASE_POOL_MAX: integer(1, 1000).default(10),
+  // Optional single sign-on through an OpenID Connect issuer (all three, or none).
+  AUTH_OIDC_ISSUER: z.url().optional(),
+  AUTH_OIDC_ID: z.string().min(1).optional(),
+  AUTH_OIDC_SECRET: z.string().min(1).optional(),
+  AUTH_OIDC_NAME: z.string().min(1).max(60).default("Single sign-on"),
+  // Set by Tally's own processes for each other, not by operators:
+  /** How this process names itself in logs and in pg_stat_activity. */
+  TALLY_PROCESS_NAME: z.string().min(1).max(60).default("tally"),
+  /** Where the production build lives (tests and benchmarks build beside the default). */
+  NEXT_DIST_DIR: z.string().min(1).default(".next"),
+  /** Sandbox mode: the badge, and the demo admin shown on the login page. */
+  TALLY_SANDBOX: flag.default(false),
+  TALLY_DEMO_EMAIL: z.email().optional(),
+  TALLY_DEMO_PASSWORD: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -108,6 +123,13 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   if (config.ADYEN_WEBHOOK_USERNAME && !config.ADYEN_WEBHOOK_PASSWORD) {
     throw new ConfigError("ADYEN_WEBHOOK_PASSWORD", "is required when ADYEN_WEBHOOK_USERNAME is set");
   }
+  const oidc = [config.AUTH_OIDC_ISSUER, config.AUTH_OIDC_ID, config.AUTH_OIDC_SECRET];
+  if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+    throw new ConfigError(
+      "AUTH_OIDC_ISSUER",
+      "AUTH_OIDC_ISSUER, AUTH_OIDC_ID and AUTH_OIDC_SECRET go together",
+    );
+  }
   return config;
 }
 
@@ -123,6 +145,8 @@ const SECRET_VARIABLES = new Set([
   "ADYEN_HMAC_KEYS",
   "ADYEN_WEBHOOK_PASSWORD",
   "DATABASE_URL",
+  "AUTH_OIDC_SECRET",
+  "TALLY_DEMO_PASSWORD",
 ]);
 
 let cached: { env: NodeJS.ProcessEnv; config: Config } | undefined;
@@ -131,6 +155,24 @@ let cached: { env: NodeJS.ProcessEnv; config: Config } | undefined;
 export function config(): Config {
   if (!cached || cached.env !== process.env) cached = { env: process.env, config: parseConfig() };
   return cached.config;
+}
+
+const settings = new Map<string, { raw: string | undefined; value: unknown }>();
+
+/**
+ * One variable, by the same rule as config(), read afresh on every call: for
+ * what is read before start-up has checked the environment (the logger) or
+ * changes under a running process (start-up points DATABASE_URL at the
+ * embedded database it just started). Throws a ConfigError for a bad value.
+ */
+export function setting<K extends keyof Config>(name: K): Config[K] {
+  const raw = process.env[name] === "" ? undefined : process.env[name];
+  const known = settings.get(name);
+  if (known && known.raw === raw) return known.value as Config[K];
+  const result = schema.shape[name].safeParse(raw);
+  if (!result.success) throw new ConfigError(name, result.error.issues[0]?.message ?? "invalid");
+  settings.set(name, { raw, value: result.data });
+  return result.data as Config[K];
 }
 
 /** True when any provider credential is configured (sandbox mode is then off by default). */

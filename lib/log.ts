@@ -1,5 +1,6 @@
 import pino from "pino";
 import { scrubCardNumbers } from "./card-data";
+import { setting } from "./config";
 
 const holder = globalThis as unknown as { __tallyLog?: pino.Logger };
 
@@ -41,6 +42,15 @@ export const REDACT_PATHS = [
   "*.card.number",
 ];
 
+// The logger exists before start-up checks the environment, which reports a bad LOG_LEVEL itself.
+function logLevel(): string {
+  try {
+    return setting("LOG_LEVEL");
+  } catch {
+    return "info";
+  }
+}
+
 /**
  * Structured JSON logs. Secrets are redacted by key; card numbers (13–19
  * digits passing the Luhn check) are masked inside any top-level string too,
@@ -49,8 +59,8 @@ export const REDACT_PATHS = [
 export function createLogger(destination?: pino.DestinationStream): pino.Logger {
   return pino(
     {
-      level: process.env.LOG_LEVEL ?? "info",
-      base: { process: process.env.TALLY_PROCESS_NAME ?? "tally" },
+      level: logLevel(),
+      base: { process: setting("TALLY_PROCESS_NAME") },
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
       formatters: {
         log: (object) =>

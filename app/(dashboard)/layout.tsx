@@ -5,6 +5,7 @@ import { AlertBanner } from "@/components/monitoring/alert-banner";
 import { SandboxBadge } from "@/components/layout/sandbox-badge";
 import { UserMenu } from "@/components/layout/user-menu";
 import { requirePageRole } from "@/lib/auth/session";
+import { config } from "@/lib/config";
 import { firingAlerts } from "@/lib/monitoring/alerts";
 import { signOutAction } from "./actions";
 
@@ -24,7 +25,7 @@ const NAV: NavItem[] = [
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const { user } = await requirePageRole("viewer");
   const alerts = await firingAlerts();
-  const sandbox = process.env.TALLY_SANDBOX === "1";
+  const sandbox = config().TALLY_SANDBOX;
   return (
     <div className="flex min-h-screen flex-col">
       <a

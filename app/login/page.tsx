@@ -6,6 +6,7 @@ import { SandboxBadge } from "@/components/layout/sandbox-badge";
 import { buttonClass } from "@/components/ui/button";
 import { currentUser } from "@/lib/auth/session";
 import { safeRedirectPath } from "@/lib/auth/safe-redirect";
+import { config } from "@/lib/config";
 import { loginAction, oidcLoginAction } from "./actions";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -19,9 +20,12 @@ export default async function LoginPage({
   const params = await searchParams;
   const redirectTo = safeRedirectPath(params.redirectTo);
   if (await currentUser()) redirect(redirectTo);
-  const sandbox = process.env.TALLY_SANDBOX === "1";
-  const demoEmail = process.env.TALLY_DEMO_EMAIL;
-  const demoPassword = process.env.TALLY_DEMO_PASSWORD;
+  const {
+    TALLY_SANDBOX: sandbox,
+    TALLY_DEMO_EMAIL: demoEmail,
+    TALLY_DEMO_PASSWORD: demoPassword,
+    AUTH_OIDC_NAME: oidcName,
+  } = config();
   return (
     <main className="flex min-h-screen items-center justify-center bg-zinc-50 p-4 dark:bg-zinc-950">
       <div className="w-full max-w-sm rounded-lg border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
@@ -42,7 +46,7 @@ export default async function LoginPage({
           <form action={oidcLoginAction} className="mt-4">
             <input type="hidden" name="redirectTo" value={redirectTo} />
             <button type="submit" className={buttonClass("secondary", "w-full")}>
-              {process.env.AUTH_OIDC_NAME || "Single sign-on"}
+              {oidcName}
             </button>
           </form>
         )}

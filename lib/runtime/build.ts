@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { setting } from "@/lib/config";
 
 const SOURCE_DIRS = ["app", "components", "lib", "db", "public"];
 const SOURCE_FILES = [
@@ -21,7 +22,7 @@ function newestMtime(entry: string): number {
 
 /** True when there is no production build, or a source file changed after it was made. */
 export function buildIsStale(root: string): boolean {
-  const buildId = path.join(root, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
+  const buildId = path.join(root, setting("NEXT_DIST_DIR"), "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const builtAt = statSync(buildId).mtimeMs;
   const sources = [...SOURCE_DIRS, ...SOURCE_FILES].map((name) => path.join(root, name));

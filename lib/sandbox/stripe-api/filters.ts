@@ -1,19 +1,8 @@
 import type { StripeBalanceTransaction, StripeStore, StripeResource } from "./objects";
+import type { Listed } from "./pagination";
+import { InvalidRequestError } from "./request-error";
 
 /** The list filters Stripe offers on the endpoints Tally reads. */
-
-export class FilterError extends Error {
-  constructor(
-    message: string,
-    readonly param: string,
-    readonly status = 400,
-    readonly code: string | undefined = undefined,
-  ) {
-    super(message);
-  }
-}
-
-type Listed = { id: string; created: number };
 
 export function filterList(resource: StripeResource, store: StripeStore, params: URLSearchParams): Listed[] {
   let list = (store[resource] as Listed[]).filter(createdFilter(params));
@@ -31,9 +20,6 @@ export function filterList(resource: StripeResource, store: StripeStore, params:
       by("customer", field("customer"));
       break;
     case "refunds":
-      by("charge", field("charge"));
-      by("payment_intent", field("payment_intent"));
-      break;
     case "disputes":
       by("charge", field("charge"));
       by("payment_intent", field("payment_intent"));
@@ -48,7 +34,7 @@ export function filterList(resource: StripeResource, store: StripeStore, params:
       if (payoutId !== null) {
         const payout = store.payouts.find((candidate) => candidate.id === payoutId);
         if (!payout)
-          throw new FilterError(`No such payout: '${payoutId}'`, "payout", 404, "resource_missing");
+          throw new InvalidRequestError(`No such payout: '${payoutId}'`, "payout", 404, "resource_missing");
         // Like Stripe, the payout's own (negative) transaction is part of the list.
         list = list.filter((txn) => {
           const transaction = txn as StripeBalanceTransaction;
@@ -114,6 +100,6 @@ function createdFilter(params: URLSearchParams): (object: Listed) => boolean {
 function timestamp(raw: string, param: string): number {
   const value = Number(raw);
   if (!Number.isInteger(value))
-    throw new FilterError(`Invalid timestamp: must be an integer Unix timestamp.`, param);
+    throw new InvalidRequestError(`Invalid timestamp: must be an integer Unix timestamp.`, param);
   return value;
 }

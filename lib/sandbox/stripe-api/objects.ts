@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type Stripe from "stripe";
 
 /**
  * Stripe-shaped objects the sandbox API serves, and small builders so tests
@@ -7,129 +8,109 @@ import { randomBytes } from "node:crypto";
  * integer minor units.
  */
 
-export type Metadata = Record<string, string>;
-
-export type StripeCustomer = {
-  id: string;
-  object: "customer";
-  created: number;
-  email: string | null;
-  name: string | null;
-  description: string | null;
-  livemode: false;
-  metadata: Metadata;
+/**
+ * An object as the sandbox serves it: the fields of Stripe's own type that
+ * Tally reads (plus the usual companions), with Stripe's field types, and
+ * every expandable reference (`customer`, `charge`, …) as the plain id the
+ * API sends when nothing is expanded.
+ */
+type Served<T, Fields extends keyof T, References extends Fields = never> = Omit<
+  Pick<T, Fields>,
+  References
+> & {
+  [Field in References]: Extract<T[Field], string | null>;
 };
 
-export type StripePaymentIntent = {
-  id: string;
-  object: "payment_intent";
-  created: number;
-  amount: number;
-  amount_received: number;
-  amount_capturable: number;
-  currency: string;
-  customer: string | null;
-  status: "requires_payment_method" | "processing" | "succeeded" | "canceled";
-  latest_charge: string | null;
-  capture_method: "automatic";
-  payment_method_types: string[];
-  description: string | null;
-  last_payment_error: { code: string; message: string } | null;
-  livemode: false;
-  metadata: Metadata;
+export type Metadata = Stripe.Metadata;
+
+export type StripeCustomer = Served<
+  Stripe.Customer,
+  "id" | "object" | "created" | "email" | "name" | "description" | "livemode" | "metadata"
+>;
+
+export type StripePaymentIntent = Served<
+  Stripe.PaymentIntent,
+  | "id"
+  | "object"
+  | "created"
+  | "amount"
+  | "amount_received"
+  | "amount_capturable"
+  | "currency"
+  | "customer"
+  | "status"
+  | "latest_charge"
+  | "capture_method"
+  | "payment_method_types"
+  | "description"
+  | "livemode"
+  | "metadata",
+  "customer" | "latest_charge"
+> & {
+  /** Stripe's error object, with the two fields the sandbox fills in. */
+  last_payment_error: Pick<Stripe.PaymentIntent.LastPaymentError, "code" | "message"> | null;
 };
 
-export type StripeCharge = {
-  id: string;
-  object: "charge";
-  created: number;
-  amount: number;
-  amount_captured: number;
-  amount_refunded: number;
-  currency: string;
-  customer: string | null;
-  payment_intent: string | null;
-  balance_transaction: string | null;
-  status: "succeeded" | "pending" | "failed";
-  paid: boolean;
-  captured: boolean;
-  refunded: boolean;
-  disputed: boolean;
-  failure_code: string | null;
-  failure_message: string | null;
-  description: string | null;
-  livemode: false;
-  metadata: Metadata;
-};
+export type StripeCharge = Served<
+  Stripe.Charge,
+  | "id"
+  | "object"
+  | "created"
+  | "amount"
+  | "amount_captured"
+  | "amount_refunded"
+  | "currency"
+  | "customer"
+  | "payment_intent"
+  | "balance_transaction"
+  | "status"
+  | "paid"
+  | "captured"
+  | "refunded"
+  | "disputed"
+  | "failure_code"
+  | "failure_message"
+  | "description"
+  | "livemode"
+  | "metadata",
+  "customer" | "payment_intent" | "balance_transaction"
+>;
 
-export type StripeRefund = {
-  id: string;
-  object: "refund";
-  created: number;
-  amount: number;
-  currency: string;
-  charge: string;
-  payment_intent: string | null;
-  balance_transaction: string | null;
-  reason: "duplicate" | "fraudulent" | "requested_by_customer" | null;
-  status: "pending" | "succeeded" | "failed" | "canceled";
-  metadata: Metadata;
-};
+export type StripeRefund = Served<
+  Stripe.Refund,
+  | "id"
+  | "object"
+  | "created"
+  | "amount"
+  | "currency"
+  | "charge"
+  | "payment_intent"
+  | "balance_transaction"
+  | "reason"
+  | "status"
+  | "metadata",
+  "charge" | "payment_intent" | "balance_transaction"
+>;
 
-export type StripeDispute = {
-  id: string;
-  object: "dispute";
-  created: number;
-  amount: number;
-  currency: string;
-  charge: string;
-  payment_intent: string | null;
-  balance_transactions: StripeBalanceTransaction[];
-  reason: string;
-  status: "warning_needs_response" | "needs_response" | "under_review" | "won" | "lost";
-  is_charge_refundable: boolean;
-  livemode: false;
-  metadata: Metadata;
-};
-
-export type StripePayout = {
-  id: string;
-  object: "payout";
-  created: number;
-  amount: number;
-  currency: string;
-  arrival_date: number;
-  automatic: boolean;
-  balance_transaction: string | null;
-  status: "pending" | "in_transit" | "paid" | "failed" | "canceled";
-  method: "standard" | "instant";
-  type: "bank_account" | "card";
-  destination: string;
-  description: string | null;
-  failure_code: string | null;
-  source_type: "card";
-  statement_descriptor: string | null;
-  reconciliation_status: "not_applicable" | "in_progress" | "completed";
-  livemode: false;
-  metadata: Metadata;
-};
-
-export type StripeBalanceTransaction = {
-  id: string;
-  object: "balance_transaction";
-  created: number;
-  amount: number;
-  fee: number;
-  net: number;
-  currency: string;
-  available_on: number;
-  description: string | null;
-  exchange_rate: number | null;
-  fee_details: { amount: number; currency: string; description: string; type: string; application: null }[];
-  reporting_category: string;
-  source: string | null;
-  status: "available" | "pending";
-  type: "charge" | "refund" | "adjustment" | "payout" | "stripe_fee";
+export type StripeBalanceTransaction = Served<
+  Stripe.BalanceTransaction,
+  | "id"
+  | "object"
+  | "created"
+  | "amount"
+  | "fee"
+  | "net"
+  | "currency"
+  | "available_on"
+  | "description"
+  | "exchange_rate"
+  | "fee_details"
+  | "reporting_category"
+  | "source"
+  | "status"
+  | "type",
+  "source"
+> & {
   /**
    * Sandbox bookkeeping, never served: the automatic payout that paid this
    * transaction out. Stripe keeps this link internally and exposes it only
@@ -138,16 +119,54 @@ export type StripeBalanceTransaction = {
   _payout?: string | null;
 };
 
-export type StripeEvent = {
-  id: string;
-  object: "event";
-  api_version: string;
-  created: number;
+export type StripeDispute = Served<
+  Stripe.Dispute,
+  | "id"
+  | "object"
+  | "created"
+  | "amount"
+  | "currency"
+  | "charge"
+  | "payment_intent"
+  | "reason"
+  | "status"
+  | "is_charge_refundable"
+  | "livemode"
+  | "metadata",
+  "charge" | "payment_intent"
+> & { balance_transactions: StripeBalanceTransaction[] };
+
+export type StripePayout = Served<
+  Stripe.Payout,
+  | "id"
+  | "object"
+  | "created"
+  | "amount"
+  | "currency"
+  | "arrival_date"
+  | "automatic"
+  | "balance_transaction"
+  | "status"
+  | "method"
+  | "type"
+  | "destination"
+  | "description"
+  | "failure_code"
+  | "source_type"
+  | "statement_descriptor"
+  | "reconciliation_status"
+  | "livemode"
+  | "metadata",
+  "balance_transaction" | "destination"
+>;
+
+/** Stripe's event envelope; the sandbox's events carry any object, so `type` and `data` stay open. */
+export type StripeEvent = Pick<
+  Stripe.Event,
+  "id" | "object" | "api_version" | "created" | "livemode" | "pending_webhooks" | "request"
+> & {
   type: string;
   data: { object: Record<string, unknown>; previous_attributes?: Record<string, unknown> };
-  livemode: false;
-  pending_webhooks: number;
-  request: { id: string | null; idempotency_key: string | null };
 };
 
 export type StripeStore = {
@@ -327,11 +346,9 @@ export function buildPayout(
   };
 }
 
-const REPORTING_CATEGORY: Record<StripeBalanceTransaction["type"], string> = {
-  charge: "charge",
-  refund: "refund",
+// Where Stripe's reporting category is not the transaction type itself.
+const REPORTING_CATEGORY: Partial<Record<StripeBalanceTransaction["type"], string>> = {
   adjustment: "dispute",
-  payout: "payout",
   stripe_fee: "fee",
 };
 
@@ -364,7 +381,7 @@ export function buildBalanceTransaction(
               application: null,
             },
           ],
-    reporting_category: REPORTING_CATEGORY[rest.type],
+    reporting_category: REPORTING_CATEGORY[rest.type] ?? rest.type,
     source: null,
     status: "available",
     ...rest,

@@ -3,19 +3,9 @@
  * id), `starting_after` pages towards older objects, `ending_before` towards
  * newer ones, and `has_more` says whether that direction has anything left.
  */
+import { InvalidRequestError } from "./request-error";
 
-export class PaginationError extends Error {
-  constructor(
-    message: string,
-    readonly param: string,
-    readonly status = 400,
-    readonly code: string | undefined = undefined,
-  ) {
-    super(message);
-  }
-}
-
-type Listed = { id: string; created: number };
+export type Listed = { id: string; created: number };
 
 /** Negative when `a` comes first in a Stripe list (newer first). */
 export function newestFirst(a: Listed, b: Listed): number {
@@ -33,7 +23,7 @@ export function paginate<T extends Listed>(
   const startingAfter = params.get("starting_after");
   const endingBefore = params.get("ending_before");
   if (startingAfter && endingBefore) {
-    throw new PaginationError(
+    throw new InvalidRequestError(
       "You may only specify one of these parameters: ending_before, starting_after.",
       "ending_before",
     );
@@ -42,7 +32,8 @@ export function paginate<T extends Listed>(
 
   const cursorOf = (id: string, param: string) => {
     const cursor = all.find((object) => object.id === id);
-    if (!cursor) throw new PaginationError(`No such ${objectName}: '${id}'`, param, 404, "resource_missing");
+    if (!cursor)
+      throw new InvalidRequestError(`No such ${objectName}: '${id}'`, param, 404, "resource_missing");
     return cursor;
   };
 
@@ -62,7 +53,7 @@ function parseLimit(raw: string | null): number {
   if (raw === null || raw === "") return 10;
   const limit = Number(raw);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw new PaginationError("Invalid integer: limit must be an integer between 1 and 100.", "limit");
+    throw new InvalidRequestError("Invalid integer: limit must be an integer between 1 and 100.", "limit");
   }
   return limit;
 }

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { paginate, PaginationError } from "./pagination";
-import { filterList, FilterError } from "./filters";
+import { filterList } from "./filters";
+import { paginate } from "./pagination";
+import { InvalidRequestError } from "./request-error";
 import { STRIPE_RESOURCES, servedShape, type StripeResource, type StripeStore } from "./objects";
 
 /**
@@ -173,7 +174,7 @@ function handle(
       },
     };
   } catch (error) {
-    if (error instanceof PaginationError || error instanceof FilterError) {
+    if (error instanceof InvalidRequestError) {
       return errorBody({
         status: error.status,
         type: "invalid_request_error",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "@/lib/config";
+import { ConfigError, parseConfig, setting } from "@/lib/config";
 
 function errorOf(env: Record<string, string>) {
   try {
@@ -44,5 +44,31 @@ describe("configuration", () => {
     expect(errorOf({ DATABASE_URL: "mysql://x" }).variable).toBe("DATABASE_URL");
     expect(errorOf({ ADMIN_EMAIL: "ops@example.com" }).variable).toBe("ADMIN_PASSWORD");
     expect(errorOf({ SIMULATE: "yes" }).variable).toBe("SIMULATE");
+  });
+
+  it("asks for single sign-on settings together", () => {
+    expect(errorOf({ AUTH_OIDC_ISSUER: "https://id.example.com" }).variable).toBe("AUTH_OIDC_ISSUER");
+    expect(
+      parseConfig({
+        AUTH_OIDC_ISSUER: "https://id.example.com",
+        AUTH_OIDC_ID: "tally",
+        AUTH_OIDC_SECRET: "s",
+      }).AUTH_OIDC_NAME,
+    ).toBe("Single sign-on");
+  });
+
+  it("reads one setting afresh, by the same rule", () => {
+    const saved = process.env.DATABASE_POOL_MAX;
+    try {
+      delete process.env.DATABASE_POOL_MAX;
+      expect(setting("DATABASE_POOL_MAX")).toBe(10);
+      process.env.DATABASE_POOL_MAX = "3";
+      expect(setting("DATABASE_POOL_MAX")).toBe(3);
+      process.env.DATABASE_POOL_MAX = "many";
+      expect(() => setting("DATABASE_POOL_MAX")).toThrow(ConfigError);
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_POOL_MAX;
+      else process.env.DATABASE_POOL_MAX = saved;
+    }
   });
 });
