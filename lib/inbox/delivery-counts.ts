@@ -39,6 +39,15 @@ export async function rejectedPerBucket({
   return rows.map((row) => ({ bucket: row.bucket, key: row.key, value: Number(row.value) }));
 }
 
+type ProviderTally = { provider: string; count: number; since_ms: number; reasons: string };
+
+const providerTally = (row: ProviderTally) => ({
+  provider: row.provider,
+  count: row.count,
+  since: new Date(Number(row.since_ms)),
+  reasons: row.reasons,
+});
+
 /** Per provider, deliveries answered 5xx within the window when at least `threshold` of them. */
 export async function ackFailuresSince({
   windowMinutes,
@@ -48,7 +57,7 @@ export async function ackFailuresSince({
   threshold: number;
 }) {
   const sql = rawSql();
-  const rows = await sql<{ provider: string; count: number; since_ms: number; reasons: string }[]>`
+  const rows = await sql<ProviderTally[]>`
     select provider, sum(count)::int as count,
       (extract(epoch from min(minute)) * 1000)::float8 as since_ms,
       string_agg(distinct reason, ', ') as reasons
@@ -58,18 +67,13 @@ export async function ackFailuresSince({
     group by provider
     having sum(count) >= ${threshold}
     order by provider`;
-  return rows.map((row) => ({
-    provider: row.provider,
-    count: row.count,
-    since: new Date(Number(row.since_ms)),
-    reasons: row.reasons,
-  }));
+  return rows.map(providerTally);
 }
 
 /** Per provider, deliveries rejected in the last minute when more than `threshold` of them. */
 export async function rejectionsLastMinute({ threshold }: { threshold: number }) {
   const sql = rawSql();
-  const rows = await sql<{ provider: string; count: number; since_ms: number; reasons: string }[]>`
+  const rows = await sql<ProviderTally[]>`
     select provider, count(*)::int as count,
       (extract(epoch from min(received_at)) * 1000)::float8 as since_ms,
       string_agg(distinct reason, ', ') as reasons
@@ -78,12 +82,7 @@ export async function rejectionsLastMinute({ threshold }: { threshold: number })
     group by provider
     having count(*) > ${threshold}
     order by provider`;
-  return rows.map((row) => ({
-    provider: row.provider,
-    count: row.count,
-    since: new Date(Number(row.since_ms)),
-    reasons: row.reasons,
-  }));
+  return rows.map(providerTally);
 }
 
 /** Folds per-minute delivery counters older than `keepDays` into all-time rows (so counters stay monotonic). */

@@ -110,25 +110,20 @@ export function compare(object: Recent, record: Internal, data: Record<string, u
       expected: { amount },
       actual: { amount: record.amount },
     });
+  // A currency or a status that differs puts the whole amount at risk, whatever the amounts say.
+  const wholeAmount = (kind: DiscrepancyKind, field: "currency" | "status", provider: string): Finding => ({
+    kind,
+    expectedAmount: amount,
+    actualAmount: record.amount,
+    atRisk: amount ?? 0,
+    expected: { [field]: provider },
+    actual: { [field]: record[field] },
+  });
   if (typeof data.currency === "string" && data.currency !== record.currency)
-    findings.push({
-      kind: "currency_mismatch",
-      expectedAmount: amount,
-      actualAmount: record.amount,
-      atRisk: amount ?? 0,
-      expected: { currency: data.currency },
-      actual: { currency: record.currency },
-    });
+    findings.push(wholeAmount("currency_mismatch", "currency", data.currency));
   // A charge's status vocabulary differs from its payment intent's: statuses compare like for like only.
   if (object.objectType !== "charge" && typeof data.status === "string" && data.status !== record.status)
-    findings.push({
-      kind: "status_mismatch",
-      expectedAmount: amount,
-      actualAmount: record.amount,
-      atRisk: amount ?? 0,
-      expected: { status: data.status },
-      actual: { status: record.status },
-    });
+    findings.push(wholeAmount("status_mismatch", "status", data.status));
   if (
     object.objectType === "charge" &&
     typeof data.amount_refunded === "number" &&
