@@ -69,6 +69,7 @@ async function main() {
     } catch (error) {
       fail(`Could not start the embedded PostgreSQL: ${(error as Error).message.split("\n")[0]}`);
     }
+    if (database.note) say(database.note);
     cleanups.push(async () => {
       say("stopping embedded PostgreSQL");
       await database.stop();

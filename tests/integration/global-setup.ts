@@ -19,6 +19,7 @@ export async function setup(project: TestProject) {
     adminUrl = external;
   } else {
     database = await startEmbeddedPostgres({ dataDir, database: "postgres" });
+    if (database.note) console.log(`[integration] ${database.note}`);
     adminUrl = database.url;
   }
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
@@ -33,7 +34,7 @@ export async function setup(project: TestProject) {
 }
 
 export async function teardown() {
-  await database?.stop();
+  await database?.destroy();
   rmSync(dataDir, { recursive: true, force: true });
 }
 

