@@ -2,8 +2,8 @@ import { config } from "@/lib/config";
 import { keepHeaders } from "../stripe";
 import type { Verification, WebhookProvider, WebhookRequest } from "../types";
 import { isValidBasicAuth } from "./basic-auth";
-import { isValidAdyenHmac } from "./hmac";
 import { normaliseAdyenItem, parseAdyenNotification } from "./normalise";
+import { isValidAdyenSignature } from "./signature";
 
 const KEPT_HEADERS = ["content-type", "user-agent", "x-request-id"];
 
@@ -40,7 +40,7 @@ export const adyenProvider: WebhookProvider = {
 
     // One bad item rejects the whole delivery: storing part of a tampered batch would trust the rest of it.
     for (const item of parsed.items) {
-      if (!isValidAdyenHmac(item, item.additionalData?.hmacSignature, keys)) {
+      if (!isValidAdyenSignature(item, keys)) {
         return reject(400, "signature_mismatch", "Webhook signature verification failed");
       }
     }
