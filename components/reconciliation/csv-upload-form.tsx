@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/labelled-fields";
 import { useAction } from "@/components/ui/use-action";
 
-/** Picks one CSV file and hands its text to `upload`; `children` are any fields shown after the file. */
+/** Picks one CSV file and hands it to `upload`; `children` are any fields shown after the file. */
 export function CsvUploadForm({
   label,
   fileLabel,
@@ -19,7 +19,7 @@ export function CsvUploadForm({
   fileLabel: string;
   fileId: string;
   submitLabel: string;
-  upload: (csv: string) => Promise<ActionResult>;
+  upload: (file: File) => Promise<ActionResult>;
   children?: ReactNode;
 }) {
   const [file, setFile] = useState<File | null>(null);
@@ -27,7 +27,7 @@ export function CsvUploadForm({
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!file) return;
-    run(async () => upload(await file.text()));
+    run(() => upload(file));
   };
   return (
     <form onSubmit={submit} aria-label={label} className="flex flex-col gap-3">

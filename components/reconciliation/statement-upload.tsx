@@ -7,9 +7,9 @@ import { CsvUploadForm } from "./csv-upload-form";
 
 /** Upload a bank statement CSV; columns are recognised from common bank exports. */
 export function StatementUpload({
-  action,
+  upload,
 }: {
-  action: (input: { csv: string; currency: string }) => Promise<ActionResult>;
+  upload: (file: File, params: { currency: string }) => Promise<ActionResult>;
 }) {
   const [currency, setCurrency] = useState("");
   return (
@@ -18,7 +18,7 @@ export function StatementUpload({
       fileLabel="Statement (CSV: date, amount or credit, currency, reference/description)"
       fileId="statement-file"
       submitLabel="Import statement"
-      upload={(csv) => action({ csv, currency })}
+      upload={(file) => upload(file, { currency })}
     >
       <TextField
         label="Currency when the file has none"

@@ -8,3 +8,4 @@ export * from "./adyen-settlement";
 export * from "./monitoring";
 export * from "./records";
 export * from "./rollups";
+export * from "./imports";

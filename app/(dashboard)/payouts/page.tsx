@@ -1,17 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AdyenReportUpload } from "@/components/reconciliation/adyen-report-upload";
+import { ImportActivity } from "@/components/reconciliation/import-activity";
 import { MonthPicker } from "@/components/reconciliation/month-picker";
 import { SettlementTable } from "@/components/reconciliation/settlement-table";
-import { StatementUpload } from "@/components/reconciliation/statement-upload";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { hasRole } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
+import { listRecentImports } from "@/lib/imports/queries";
 import { currentMonth, settlementReport } from "@/lib/reconciliation/settlement";
-import { importStatementAction } from "./actions";
-import { importAdyenReportAction } from "./adyen-report-actions";
 
 export const metadata: Metadata = { title: "Payouts" };
 export const dynamic = "force-dynamic";
@@ -21,11 +19,14 @@ export default async function PayoutsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { user } = await requirePageRole("viewer");
+  const { user, principal } = await requirePageRole("viewer");
   const params = await searchParams;
   const month =
     typeof params.month === "string" && /^\d{4}-\d{2}$/.test(params.month) ? params.month : currentMonth();
-  const report = await settlementReport({ month });
+  const [report, imports] = await Promise.all([
+    settlementReport({ month }),
+    listRecentImports({ principal }),
+  ]);
   const finance = hasRole(user.role, "finance");
   return (
     <>
@@ -52,16 +53,7 @@ export default async function PayoutsPage({
         <Card>
           <SettlementTable report={report} />
         </Card>
-        {finance && (
-          <Card title="Bank statement">
-            <StatementUpload action={importStatementAction} />
-          </Card>
-        )}
-        {finance && (
-          <Card title="Adyen settlement details report">
-            <AdyenReportUpload action={importAdyenReportAction} />
-          </Card>
-        )}
+        <ImportActivity initial={imports} canImport={finance} />
       </div>
     </>
   );

@@ -1,14 +1,17 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, asc, eq, gte, lt, or } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db";
 import { adyenSettlementReports, adyenSettlementRows } from "@/db/schema";
 import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
+import { insertInBatches } from "@/lib/imports/batches";
+import { trackImport } from "@/lib/imports/progress";
+import { meteredChunks, type Upload } from "@/lib/imports/upload";
 import { writeAudit } from "@/lib/audit/write";
-import { parseSettlementReport, ReportFormatError } from "./report-parse";
+import { parseSettlementReport, type SettlementLine } from "./report-parse";
 
 const options = z
   .object({ from: z.coerce.date().optional(), to: z.coerce.date().optional() })
@@ -17,82 +20,141 @@ const options = z
   });
 
 const DAY = 86_400_000;
-const startOfDay = (date: Date) => new Date(Math.floor(date.getTime() / DAY) * DAY);
+const startOfDay = (time: number) => new Date(Math.floor(time / DAY) * DAY);
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+/** SHA-256 of the file as text: a byte-order mark does not make it another file. */
+function fileHash() {
+  const hash = createHash("sha256");
+  let first = true;
+  return {
+    update(chunk: Uint8Array) {
+      const skip = first && UTF8_BOM.every((byte, index) => chunk[index] === byte) ? UTF8_BOM.length : 0;
+      first = false;
+      hash.update(chunk.subarray(skip));
+    },
+    digest: () => hash.digest("hex"),
+  };
+}
 
 /**
  * Imports an Adyen settlement details report (CSV) as Adyen's books for the
  * period it covers: `from`/`to` when given, else the UTC days of its first
- * and last lines. Runs for `adyen` read the reports covering their period.
+ * and last lines. Lines stream into one transaction, so a bad line (named by
+ * its number) or a repeated file leaves nothing behind. Runs for `adyen`
+ * read the reports covering their period.
  */
 export async function importAdyenSettlementReport({
   principal,
-  csv,
+  upload,
   options: rawOptions,
 }: {
   principal: Principal;
-  csv: string;
+  upload: Upload;
   options?: unknown;
 }) {
   requireRole(principal, "finance");
   const parsedOptions = options.safeParse(rawOptions ?? {});
   if (!parsedOptions.success)
     throw new AppError("bad_request", `Invalid report options: ${parsedOptions.error.issues[0]!.message}`);
-  if (!csv.trim()) throw new AppError("bad_request", "Send the settlement details report as a CSV body");
-  let lines;
-  try {
-    lines = parseSettlementReport(csv);
-  } catch (error) {
-    if (error instanceof ReportFormatError) throw new AppError("bad_request", error.message);
-    throw error;
-  }
-  const times = lines.map((line) => line.createdAt.getTime());
-  const coversFrom =
-    parsedOptions.data.from ?? (times.length ? startOfDay(new Date(Math.min(...times))) : null);
-  const coversTo =
-    parsedOptions.data.to ??
-    (times.length ? new Date(startOfDay(new Date(Math.max(...times))).getTime() + DAY) : null);
-  if (!coversFrom || !coversTo)
-    throw new AppError("bad_request", "The report has no lines; pass from and to for its period");
-  if (coversFrom >= coversTo) throw new AppError("bad_request", "from must be before to");
-  const outside = lines.find((line) => line.createdAt < coversFrom || line.createdAt >= coversTo);
-  if (outside)
-    throw new AppError("bad_request", `Line ${outside.lineNo} lies outside the period the report covers`);
-  const sha256 = createHash("sha256").update(csv).digest("hex");
+  if (upload.bytesTotal === 0)
+    throw new AppError("bad_request", "Send the settlement details report as a CSV body");
+  const { from, to } = parsedOptions.data;
 
-  return db.transaction(async (tx) => {
-    const [existing] = await tx
-      .select({ id: adyenSettlementReports.id })
-      .from(adyenSettlementReports)
-      .where(eq(adyenSettlementReports.sha256, sha256));
-    if (existing) throw new AppError("conflict", `This report was already imported (report ${existing.id})`);
-    const [report] = await tx
-      .insert(adyenSettlementReports)
-      .values({ coversFrom, coversTo, sha256, rowCount: lines.length, importedBy: principal.actor })
-      .returning({ id: adyenSettlementReports.id });
-    const reportId = report!.id;
-    for (let i = 0; i < lines.length; i += 1000) {
-      await tx
-        .insert(adyenSettlementRows)
-        .values(lines.slice(i, i + 1000).map((line) => ({ ...line, reportId })));
-    }
-    const types: Record<string, number> = {};
-    for (const line of lines) types[line.type] = (types[line.type] ?? 0) + 1;
-    await writeAudit(tx, {
-      principal,
-      action: "adyen_settlement_report.import",
-      target: `adyen_settlement_report:${reportId}`,
-      details: {
-        lines: lines.length,
-        types,
-        covers_from: coversFrom.toISOString(),
-        covers_to: coversTo.toISOString(),
-      },
-    });
-    return {
-      id: reportId,
-      lines: lines.length,
-      covers_from: coversFrom.toISOString(),
-      covers_to: coversTo.toISOString(),
-    };
-  });
+  return trackImport(
+    { principal, kind: "adyen_settlement_report", bytesTotal: upload.bytesTotal },
+    (tracker) =>
+      db.transaction(async (tx) => {
+        const hash = fileHash();
+        // Placeholders until the whole file is read; nothing sees them before the commit.
+        const [report] = await tx
+          .insert(adyenSettlementReports)
+          .values({
+            coversFrom: new Date(0),
+            coversTo: new Date(0),
+            sha256: `importing:${tracker.id}`,
+            rowCount: 0,
+            importedBy: principal.actor,
+          })
+          .returning({ id: adyenSettlementReports.id });
+        const reportId = report!.id;
+        let earliest = Infinity;
+        let latest = -Infinity;
+        const types: Record<string, number> = {};
+        const lines = parseSettlementReport(
+          meteredChunks(upload.chunks, (chunk) => {
+            hash.update(chunk);
+            tracker.bytesRead(chunk.byteLength);
+          }),
+          { onRow: () => tracker.rowRead() },
+        );
+        const count = await insertInBatches(lines, (batch: SettlementLine[]) => {
+          for (const line of batch) {
+            earliest = Math.min(earliest, line.createdAt.getTime());
+            latest = Math.max(latest, line.createdAt.getTime());
+            types[line.type] = (types[line.type] ?? 0) + 1;
+          }
+          return tx.insert(adyenSettlementRows).values(batch.map((line) => ({ ...line, reportId })));
+        });
+
+        await tracker.stage("committing");
+        const coversFrom = from ?? (count ? startOfDay(earliest) : null);
+        const coversTo = to ?? (count ? new Date(startOfDay(latest).getTime() + DAY) : null);
+        if (!coversFrom || !coversTo)
+          throw new AppError("bad_request", "The report has no lines; pass from and to for its period");
+        if (coversFrom >= coversTo) throw new AppError("bad_request", "from must be before to");
+        if (earliest < coversFrom.getTime() || latest >= coversTo.getTime()) {
+          const [outside] = await tx
+            .select({ lineNo: adyenSettlementRows.lineNo })
+            .from(adyenSettlementRows)
+            .where(
+              and(
+                eq(adyenSettlementRows.reportId, reportId),
+                or(
+                  lt(adyenSettlementRows.createdAt, coversFrom),
+                  gte(adyenSettlementRows.createdAt, coversTo),
+                ),
+              ),
+            )
+            .orderBy(asc(adyenSettlementRows.lineNo))
+            .limit(1);
+          throw new AppError(
+            "bad_request",
+            `Line ${outside!.lineNo} lies outside the period the report covers`,
+            {
+              line: outside!.lineNo,
+            },
+          );
+        }
+
+        const sha256 = hash.digest();
+        const [existing] = await tx
+          .select({ id: adyenSettlementReports.id })
+          .from(adyenSettlementReports)
+          .where(eq(adyenSettlementReports.sha256, sha256));
+        if (existing)
+          throw new AppError("conflict", `This report was already imported (report ${existing.id})`);
+        await tx
+          .update(adyenSettlementReports)
+          .set({ coversFrom, coversTo, sha256, rowCount: count })
+          .where(eq(adyenSettlementReports.id, reportId));
+        await writeAudit(tx, {
+          principal,
+          action: "adyen_settlement_report.import",
+          target: `adyen_settlement_report:${reportId}`,
+          details: {
+            lines: count,
+            types,
+            covers_from: coversFrom.toISOString(),
+            covers_to: coversTo.toISOString(),
+          },
+        });
+        return {
+          id: reportId,
+          lines: count,
+          covers_from: coversFrom.toISOString(),
+          covers_to: coversTo.toISOString(),
+        };
+      }),
+  );
 }

@@ -1,4 +1,5 @@
-import { parseCsv } from "../bank/csv";
+import { AppError } from "@/lib/errors";
+import { lineError, readCsv, type CsvSource } from "../bank/csv";
 import { toMinorUnits } from "./money";
 
 /** One line of Adyen's settlement details report, amounts in integer minor units. */
@@ -25,8 +26,6 @@ export type SettlementLine = {
   interchange: number | null;
   batchNumber: number | null;
 };
-
-export class ReportFormatError extends Error {}
 
 const REQUIRED = ["Merchant Account", "Creation Date", "Type", "Net Currency"] as const;
 
@@ -91,71 +90,83 @@ function parseCreationDate(value: string, zone: string): Date {
 
 const text = (value: string | undefined) => (value && value.trim() !== "" ? value.trim() : null);
 
-/**
- * Reads the report by its header names (Adyen lets users add and reorder
- * columns), converting every amount exactly by its currency's exponent.
- * Any bad line rejects the whole file, naming the line: a partial import
- * would make batch sums disagree for no real reason.
- */
-export function parseSettlementReport(csv: string): SettlementLine[] {
-  const [header, ...rows] = parseCsv(csv, ",");
-  if (!header) throw new ReportFormatError("The report is empty");
-  const columns = new Map(header.map((name, index) => [name.trim().toLowerCase(), index]));
-  const missing = REQUIRED.filter((name) => !columns.has(name.toLowerCase()));
-  if (missing.length > 0)
-    throw new ReportFormatError(`Not a settlement details report: missing column(s) ${missing.join(", ")}`);
-  const cell = (row: string[], name: string) => {
-    const index = columns.get(name.toLowerCase());
-    return index === undefined ? undefined : row[index];
-  };
+type Cells = (name: string) => string | undefined;
 
-  const lines: SettlementLine[] = [];
-  rows.forEach((row, index) => {
-    const lineNo = index + 2;
+/** One data line → a SettlementLine; null for Adyen's trailing summary lines. Throws on anything malformed. */
+function settlementLine(lineNo: number, cell: Cells): SettlementLine | null {
+  const type = text(cell("Type"));
+  const merchantAccount = text(cell("Merchant Account"));
+  // Adyen ends some exports with summary lines that have no type or account.
+  if (!type || !merchantAccount) return null;
+  const grossCurrency = text(cell("Gross Currency"))?.toUpperCase() ?? null;
+  const netCurrency = text(cell("Net Currency"))?.toUpperCase() ?? null;
+  const gross = (name: string) => (grossCurrency ? toMinorUnits(cell(name) ?? "", grossCurrency) : null);
+  const net = (name: string) => (netCurrency ? toMinorUnits(cell(name) ?? "", netCurrency) : null);
+  const batch = text(cell("Batch Number"));
+  if (batch !== null && !/^\d{1,9}$/.test(batch)) throw new Error(`Batch Number "${batch}" is not a number`);
+  const rate = text(cell("Exchange Rate"));
+  if (rate !== null && !/^\d+(\.\d+)?$/.test(rate))
+    throw new Error(`Exchange Rate "${rate}" is not a number`);
+  return {
+    lineNo,
+    companyAccount: text(cell("Company Account")),
+    merchantAccount,
+    pspReference: text(cell("Psp Reference")),
+    merchantReference: text(cell("Merchant Reference")),
+    paymentMethod: text(cell("Payment Method")),
+    createdAt: parseCreationDate(cell("Creation Date") ?? "", cell("TimeZone") ?? ""),
+    type,
+    modificationReference: text(cell("Modification Reference")),
+    grossCurrency,
+    grossDebit: gross("Gross Debit (GC)"),
+    grossCredit: gross("Gross Credit (GC)"),
+    exchangeRate: rate,
+    netCurrency,
+    netDebit: net("Net Debit (NC)"),
+    netCredit: net("Net Credit (NC)"),
+    commission: net("Commission (NC)"),
+    markup: net("Markup (NC)"),
+    schemeFees: net("Scheme Fees (NC)"),
+    interchange: net("Interchange (NC)"),
+    batchNumber: batch === null ? null : Number(batch),
+  };
+}
+
+/**
+ * Streams the report's lines, read by their header names (Adyen lets users
+ * add and reorder columns), converting every amount exactly by its
+ * currency's exponent. `onRow` hears of every data line read. A bad line
+ * stops the stream with a 400 naming it: a partial import would make batch
+ * sums disagree for no real reason.
+ */
+export async function* parseSettlementReport(
+  source: CsvSource,
+  { onRow }: { onRow?: () => void } = {},
+): AsyncGenerator<SettlementLine> {
+  let columns: Map<string, number> | undefined;
+  for await (const { line, cells } of readCsv(source, { delimiter: "," })) {
+    if (!columns) {
+      columns = new Map(cells.map((name, index) => [name.trim().toLowerCase(), index]));
+      const missing = REQUIRED.filter((name) => !columns!.has(name.toLowerCase()));
+      if (missing.length > 0)
+        throw new AppError(
+          "bad_request",
+          `Not a settlement details report: missing column(s) ${missing.join(", ")}`,
+        );
+      continue;
+    }
+    onRow?.();
+    const index = columns;
+    let parsed: SettlementLine | null;
     try {
-      const type = text(cell(row, "Type"));
-      const merchantAccount = text(cell(row, "Merchant Account"));
-      // Adyen ends some exports with summary lines that have no type or account.
-      if (!type || !merchantAccount) return;
-      const grossCurrency = text(cell(row, "Gross Currency"))?.toUpperCase() ?? null;
-      const netCurrency = text(cell(row, "Net Currency"))?.toUpperCase() ?? null;
-      const gross = (name: string) =>
-        grossCurrency ? toMinorUnits(cell(row, name) ?? "", grossCurrency) : null;
-      const net = (name: string) => (netCurrency ? toMinorUnits(cell(row, name) ?? "", netCurrency) : null);
-      const batch = text(cell(row, "Batch Number"));
-      if (batch !== null && !/^\d{1,9}$/.test(batch))
-        throw new Error(`Batch Number "${batch}" is not a number`);
-      const rate = text(cell(row, "Exchange Rate"));
-      if (rate !== null && !/^\d+(\.\d+)?$/.test(rate))
-        throw new Error(`Exchange Rate "${rate}" is not a number`);
-      lines.push({
-        lineNo,
-        companyAccount: text(cell(row, "Company Account")),
-        merchantAccount,
-        pspReference: text(cell(row, "Psp Reference")),
-        merchantReference: text(cell(row, "Merchant Reference")),
-        paymentMethod: text(cell(row, "Payment Method")),
-        createdAt: parseCreationDate(cell(row, "Creation Date") ?? "", cell(row, "TimeZone") ?? ""),
-        type,
-        modificationReference: text(cell(row, "Modification Reference")),
-        grossCurrency,
-        grossDebit: gross("Gross Debit (GC)"),
-        grossCredit: gross("Gross Credit (GC)"),
-        exchangeRate: rate,
-        netCurrency,
-        netDebit: net("Net Debit (NC)"),
-        netCredit: net("Net Credit (NC)"),
-        commission: net("Commission (NC)"),
-        markup: net("Markup (NC)"),
-        schemeFees: net("Scheme Fees (NC)"),
-        interchange: net("Interchange (NC)"),
-        batchNumber: batch === null ? null : Number(batch),
+      parsed = settlementLine(line, (name) => {
+        const at = index.get(name.toLowerCase());
+        return at === undefined ? undefined : cells[at];
       });
     } catch (error) {
-      throw new ReportFormatError(
-        `Line ${lineNo}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw lineError(line, error instanceof Error ? error.message : String(error));
     }
-  });
-  return lines;
+    if (parsed) yield parsed;
+  }
+  if (!columns) throw new AppError("bad_request", "The report is empty");
 }

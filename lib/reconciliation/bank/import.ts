@@ -1,12 +1,16 @@
 import "server-only";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db";
 import { bankDeposits, bankStatements } from "@/db/schema";
 import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
+import { insertInBatches } from "@/lib/imports/batches";
+import { trackImport } from "@/lib/imports/progress";
+import { meteredChunks, type Upload } from "@/lib/imports/upload";
 import { writeAudit } from "@/lib/audit/write";
-import { parseDate, parseStatement } from "./parse";
+import { parseDate, parseStatement, type ParsedDeposit } from "./parse";
 
 const options = z.object({
   currency: z
@@ -24,48 +28,76 @@ const options = z.object({
 export type StatementOptions = z.input<typeof options>;
 
 /**
- * Imports a bank statement's credits as deposits. The statement covers its
- * first to last booking date unless `from`/`to` say otherwise; deposit checks
- * apply only to payouts arriving in a covered period.
+ * Imports a bank statement's credits as deposits, streaming the upload row
+ * by row into one transaction: a bad row (named by its line) rolls back
+ * everything, so a statement is imported whole or not at all. The statement
+ * covers its first to last booking date unless `from`/`to` say otherwise;
+ * deposit checks apply only to payouts arriving in a covered period.
  */
 export async function importBankStatement({
   principal,
-  csv,
+  upload,
   options: rawOptions,
 }: {
   principal: Principal;
-  csv: string;
+  upload: Upload;
   options?: unknown;
 }) {
   requireRole(principal, "finance");
   const parsedOptions = options.safeParse(rawOptions ?? {});
   if (!parsedOptions.success) throw new AppError("bad_request", "Invalid statement options");
   const { currency, from, to, ...columns } = parsedOptions.data;
-  if (!csv.trim()) throw new AppError("bad_request", "Send the statement as a CSV body");
-  const deposits = parseStatement({ csv, currency, columns });
-  const dates = deposits.map((deposit) => deposit.bookedOn).sort();
-  const coversFrom = (from && parseDate(from)) || dates[0];
-  const coversTo = (to && parseDate(to)) || dates.at(-1);
-  if (!coversFrom || !coversTo)
-    throw new AppError("bad_request", "The statement has no credits; pass from and to for its period");
-  if (coversFrom > coversTo) throw new AppError("bad_request", "from must not be after to");
+  const fromDate = from ? parseDate(from) : null;
+  const toDate = to ? parseDate(to) : null;
+  if ((from && !fromDate) || (to && !toDate)) throw new AppError("bad_request", "from and to must be dates");
+  if (upload.bytesTotal === 0) throw new AppError("bad_request", "Send the statement as a CSV body");
 
-  return db.transaction(async (tx) => {
-    const [statement] = await tx
-      .insert(bankStatements)
-      .values({ coversFrom, coversTo, depositCount: deposits.length, importedBy: principal.actor })
-      .returning({ id: bankStatements.id });
-    for (let i = 0; i < deposits.length; i += 1000) {
+  return trackImport({ principal, kind: "bank_statement", bytesTotal: upload.bytesTotal }, (tracker) =>
+    db.transaction(async (tx) => {
+      // Filled in once the whole file is read; nothing sees it before the commit.
+      const [statement] = await tx
+        .insert(bankStatements)
+        .values({
+          coversFrom: "1970-01-01",
+          coversTo: "1970-01-01",
+          depositCount: 0,
+          importedBy: principal.actor,
+        })
+        .returning({ id: bankStatements.id });
+      const statementId = statement!.id;
+      let first: string | undefined;
+      let last: string | undefined;
+      const deposits = parseStatement({
+        source: meteredChunks(upload.chunks, (chunk) => tracker.bytesRead(chunk.byteLength)),
+        currency,
+        columns,
+        onRow: () => tracker.rowRead(),
+      });
+      const count = await insertInBatches(deposits, (batch: ParsedDeposit[]) => {
+        for (const { bookedOn } of batch) {
+          if (!first || bookedOn < first) first = bookedOn;
+          if (!last || bookedOn > last) last = bookedOn;
+        }
+        return tx.insert(bankDeposits).values(batch.map((deposit) => ({ ...deposit, statementId })));
+      });
+
+      await tracker.stage("committing");
+      const coversFrom = fromDate ?? first;
+      const coversTo = toDate ?? last;
+      if (!coversFrom || !coversTo)
+        throw new AppError("bad_request", "The statement has no credits; pass from and to for its period");
+      if (coversFrom > coversTo) throw new AppError("bad_request", "from must not be after to");
       await tx
-        .insert(bankDeposits)
-        .values(deposits.slice(i, i + 1000).map((deposit) => ({ ...deposit, statementId: statement!.id })));
-    }
-    await writeAudit(tx, {
-      principal,
-      action: "bank_statement.import",
-      target: `bank_statement:${statement!.id}`,
-      details: { deposits: deposits.length, covers_from: coversFrom, covers_to: coversTo },
-    });
-    return { id: statement!.id, deposits: deposits.length, covers_from: coversFrom, covers_to: coversTo };
-  });
+        .update(bankStatements)
+        .set({ coversFrom, coversTo, depositCount: count })
+        .where(eq(bankStatements.id, statementId));
+      await writeAudit(tx, {
+        principal,
+        action: "bank_statement.import",
+        target: `bank_statement:${statementId}`,
+        details: { deposits: count, covers_from: coversFrom, covers_to: coversTo },
+      });
+      return { id: statementId, deposits: count, covers_from: coversFrom, covers_to: coversTo };
+    }),
+  );
 }

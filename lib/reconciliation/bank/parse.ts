@@ -1,7 +1,7 @@
 import { minorUnitDigits } from "@/lib/currency";
 import { AppError } from "@/lib/errors";
 import { mapColumns, type ColumnField } from "./columns";
-import { parseCsv } from "./csv";
+import { lineError, readCsv, type CsvSource } from "./csv";
 
 export type ParsedDeposit = { bookedOn: string; amount: number; currency: string; reference: string };
 
@@ -40,8 +40,10 @@ export function parseAmount(raw: string, currency: string): number | null {
   if (!/^\d*$/.test(integer) || !/^\d*$/.test(fraction) || integer + fraction === "") return null;
   const digits = minorUnitDigits(currency);
   if (fraction.length > digits && /[1-9]/.test(fraction.slice(digits))) return null;
-  const minor = Number(integer || "0") * 10 ** digits + Number((fraction + "000").slice(0, digits) || "0");
-  return negative ? -minor : minor;
+  // Digits joined as text, then read once as an integer: no float ever holds a fraction.
+  const minor = BigInt((integer || "0") + fraction.padEnd(digits, "0").slice(0, digits));
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  return Number(negative ? -minor : minor);
 }
 
 /**
@@ -73,35 +75,46 @@ export function parseDate(raw: string): string | null {
   return null;
 }
 
-/** Credits only: a statement's debits are not deposits. */
-export function parseStatement({
-  csv,
+/**
+ * The statement's credits, streamed row by row (a statement's debits are not
+ * deposits). `onRow` hears of every data row read, credit or not. A bad row
+ * stops the stream with a 400 naming its line.
+ */
+export async function* parseStatement({
+  source,
   currency: defaultCurrency,
   columns,
+  onRow,
 }: {
-  csv: string;
+  source: CsvSource;
   currency?: string;
   columns?: Partial<Record<ColumnField, string>>;
-}): ParsedDeposit[] {
-  const rows = parseCsv(csv);
-  if (rows.length < 2) throw new AppError("bad_request", "The statement has no rows under its header");
-  const map = mapColumns(rows[0]!, columns);
-  const deposits: ParsedDeposit[] = [];
-  rows.slice(1).forEach((row, index) => {
-    const line = index + 2;
-    const cell = (field: ColumnField) => (map[field] === undefined ? "" : (row[map[field]!] ?? "").trim());
+  onRow?: () => void;
+}): AsyncGenerator<ParsedDeposit> {
+  let map: ReturnType<typeof mapColumns> | undefined;
+  let rows = 0;
+  for await (const { line, cells } of readCsv(source)) {
+    if (!map) {
+      map = mapColumns(cells, columns);
+      continue;
+    }
+    rows += 1;
+    onRow?.();
+    const cell = (field: ColumnField) =>
+      map![field] === undefined ? "" : (cells[map![field]!] ?? "").trim();
     const currency = (cell("currency") || defaultCurrency || "").toLowerCase();
     if (!/^[a-z]{3}$/.test(currency))
-      throw new AppError("bad_request", `Line ${line}: no currency (add a Currency column or ?currency=eur)`);
+      throw lineError(line, "no currency (add a Currency column or ?currency=eur)");
     const bookedOn = parseDate(cell("date"));
-    if (!bookedOn) throw new AppError("bad_request", `Line ${line}: unreadable date "${cell("date")}"`);
+    if (!bookedOn) throw lineError(line, `unreadable date "${cell("date")}"`);
     const rawAmount = map.credit !== undefined && cell("credit") !== "" ? cell("credit") : cell("amount");
-    if (rawAmount === "") return;
+    if (rawAmount === "") continue;
     const amount = parseAmount(rawAmount, currency);
-    if (amount === null) throw new AppError("bad_request", `Line ${line}: unreadable amount "${rawAmount}"`);
-    if (amount <= 0) return;
+    if (amount === null) throw lineError(line, `unreadable amount "${rawAmount}"`);
+    if (amount <= 0) continue;
     const reference = [cell("reference"), cell("description")].filter(Boolean).join(" ").slice(0, 500);
-    deposits.push({ bookedOn, amount, currency, reference });
-  });
-  return deposits;
+    yield { bookedOn, amount, currency, reference };
+  }
+  if (!map) throw new AppError("bad_request", "The statement is empty: send the CSV with its header line");
+  if (rows === 0) throw new AppError("bad_request", "The statement has no rows under its header");
 }

@@ -2,6 +2,12 @@ import { describe, expect, it } from "vitest";
 import { toMinorUnits } from "@/lib/reconciliation/adyen/money";
 import { parseSettlementReport } from "@/lib/reconciliation/adyen/report-parse";
 
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
 describe("toMinorUnits", () => {
   it("converts by the currency's exponent with exact decimal arithmetic", () => {
     expect(toMinorUnits("10.29", "EUR")).toBe(1029);
@@ -25,13 +31,15 @@ describe("parseSettlementReport", () => {
   const header =
     "Company Account,Merchant Account,Psp Reference,Merchant Reference,Payment Method,Creation Date,TimeZone,Type,Modification Reference,Gross Currency,Gross Debit (GC),Gross Credit (GC),Exchange Rate,Net Currency,Net Debit (NC),Net Credit (NC),Commission (NC),Markup (NC),Scheme Fees (NC),Interchange (NC),Payment Method Variant,Batch Number";
 
-  it("reads lines by header name, converting times from the TimeZone column", () => {
-    const [summer, winter] = parseSettlementReport(
-      [
-        header,
-        "Co,Shop,8815000000000001,order-1,visa,2025-07-01 12:00:00,CEST,Settled,,EUR,,100.00,1,EUR,,98.69,,0.31,0.20,0.80,visa,12",
-        "Co,Shop,8815000000000002,order-2,mc,2025-01-10 12:00:00,Europe/Amsterdam,Refunded,8815000000000003,EUR,5.00,,1,EUR,5.00,,,,,,mc,12",
-      ].join("\n"),
+  it("reads lines by header name, converting times from the TimeZone column", async () => {
+    const [summer, winter] = await collect(
+      parseSettlementReport(
+        [
+          header,
+          "Co,Shop,8815000000000001,order-1,visa,2025-07-01 12:00:00,CEST,Settled,,EUR,,100.00,1,EUR,,98.69,,0.31,0.20,0.80,visa,12",
+          "Co,Shop,8815000000000002,order-2,mc,2025-01-10 12:00:00,Europe/Amsterdam,Refunded,8815000000000003,EUR,5.00,,1,EUR,5.00,,,,,,mc,12",
+        ].join("\n"),
+      ),
     );
     expect(summer).toMatchObject({
       lineNo: 2,
@@ -54,15 +62,23 @@ describe("parseSettlementReport", () => {
     });
   });
 
-  it("names the line that is wrong, and rejects a file that is not this report", () => {
-    expect(() =>
-      parseSettlementReport(
-        `${header}\nCo,Shop,1,o,visa,2025-01-10 12:00:00,UTC,Settled,,EUR,,1.234,1,EUR,,1,,,,,visa,1`,
+  it("names the line that is wrong, and rejects a file that is not this report", async () => {
+    await expect(
+      collect(
+        parseSettlementReport(
+          `${header}\nCo,Shop,1,o,visa,2025-01-10 12:00:00,UTC,Settled,,EUR,,1.234,1,EUR,,1,,,,,visa,1`,
+        ),
       ),
-    ).toThrow(/Line 2: .*more decimals/);
-    expect(() =>
-      parseSettlementReport(`${header}\nCo,Shop,1,o,visa,10/01/2025,UTC,Settled,,EUR,,1,1,EUR,,1,,,,,visa,1`),
-    ).toThrow(/Line 2: Creation Date/);
-    expect(() => parseSettlementReport("Date,Amount\n2025-01-01,1.00")).toThrow(/missing column/);
+    ).rejects.toThrow(/Line 2: .*more decimals/);
+    await expect(
+      collect(
+        parseSettlementReport(
+          `${header}\nCo,Shop,1,o,visa,10/01/2025,UTC,Settled,,EUR,,1,1,EUR,,1,,,,,visa,1`,
+        ),
+      ),
+    ).rejects.toThrow(/Line 2: Creation Date/);
+    await expect(collect(parseSettlementReport("Date,Amount\n2025-01-01,1.00"))).rejects.toThrow(
+      /missing column/,
+    );
   });
 });

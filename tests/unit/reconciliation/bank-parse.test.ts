@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { parseAmount, parseDate, parseStatement } from "@/lib/reconciliation/bank/parse";
 
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
 describe("bank statement amounts", () => {
   it.each([
     ["1,234.56", "eur", 123456],
@@ -36,41 +42,45 @@ describe("bank statement dates", () => {
 });
 
 describe("statement import mapping", () => {
-  it("reads a UK-style export with Paid in / Paid out columns and keeps credits only", () => {
+  it("reads a UK-style export with Paid in / Paid out columns and keeps credits only", async () => {
     const csv = [
       "Date,Description,Paid out,Paid in,Balance",
       '02/01/2025,"STRIPE PAYOUT po_123",,"1,050.00","9,000.00"',
       "03/01/2025,RENT,500.00,,8500.00",
     ].join("\n");
-    expect(parseStatement({ csv, currency: "gbp" })).toEqual([
+    expect(await collect(parseStatement({ source: csv, currency: "gbp" }))).toEqual([
       { bookedOn: "2025-01-02", amount: 105000, currency: "gbp", reference: "STRIPE PAYOUT po_123" },
     ]);
   });
 
-  it("reads a German semicolon export with its own headers", () => {
+  it("reads a German semicolon export with its own headers", async () => {
     const csv = ["Buchungstag;Verwendungszweck;Betrag;Währung", "31.01.2025;po_ABC Stripe;1.234,56;EUR"].join(
       "\n",
     );
-    expect(parseStatement({ csv })).toEqual([
+    expect(await collect(parseStatement({ source: csv }))).toEqual([
       { bookedOn: "2025-01-31", amount: 123456, currency: "eur", reference: "po_ABC Stripe" },
     ]);
   });
 
-  it("takes explicit column names when the header is unusual", () => {
+  it("takes explicit column names when the header is unusual", async () => {
     const csv = ["When,What,How much", "2025-02-01,po_9,10.00"].join("\n");
     expect(
-      parseStatement({
-        csv,
-        currency: "eur",
-        columns: { date: "When", amount: "How much", reference: "What" },
-      }),
+      await collect(
+        parseStatement({
+          source: csv,
+          currency: "eur",
+          columns: { date: "When", amount: "How much", reference: "What" },
+        }),
+      ),
     ).toEqual([{ bookedOn: "2025-02-01", amount: 1000, currency: "eur", reference: "po_9" }]);
   });
 
-  it("says which line is wrong", () => {
-    expect(() => parseStatement({ csv: "Date,Amount\n2025-01-01,1.00", currency: undefined })).toThrow(
-      /Line 2/,
+  it("says which line is wrong", async () => {
+    await expect(
+      collect(parseStatement({ source: "Date,Amount\n2025-01-01,1.00", currency: undefined })),
+    ).rejects.toThrow(/Line 2/);
+    await expect(collect(parseStatement({ source: "Foo,Bar\n1,2", currency: "eur" }))).rejects.toThrow(
+      /date column/,
     );
-    expect(() => parseStatement({ csv: "Foo,Bar\n1,2", currency: "eur" })).toThrow(/date column/);
   });
 });

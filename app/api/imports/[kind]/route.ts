@@ -1,0 +1,7 @@
+import { dashboardImport } from "@/lib/imports/dashboard-routes";
+
+export const dynamic = "force-dynamic";
+
+export async function POST(request: Request, { params }: { params: Promise<{ kind: string }> }) {
+  return dashboardImport(request, (await params).kind);
+}
