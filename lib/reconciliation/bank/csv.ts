@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { parse, type CsvError } from "csv-parse";
+import { parse, type CsvError, type Options } from "csv-parse";
 import { AppError } from "@/lib/errors";
 
 /** A CSV file as one string, or as the chunks of an upload arriving. */
@@ -22,8 +22,7 @@ function detectDelimiter(header: string): string {
   return counts.sort((a, b) => b[1] - a[1])[0]![0];
 }
 
-function describeParseError(error: CsvError): AppError {
-  const line = Number(error.lines) || 1;
+function describeParseError(error: CsvError, line: number): AppError {
   const reasons: Record<string, string> = {
     CSV_QUOTE_NOT_CLOSED: "a quoted field is never closed",
     CSV_MAX_RECORD_SIZE: `a record longer than ${MAX_RECORD_BYTES} bytes (is a quote left open?)`,
@@ -44,7 +43,7 @@ const isCsvError = (error: unknown): error is CsvError =>
  * and with backpressure, so a file of any length is read in bounded memory.
  * The delimiter (`,`, `;` or tab) is taken from the header line unless given.
  * Blank records are skipped; a malformed one stops the stream with a
- * 400 naming its line.
+ * 400 naming the line it starts on.
  */
 export async function* readCsv(
   source: CsvSource,
@@ -78,30 +77,31 @@ export async function* readCsv(
     })(),
     { objectMode: false },
   );
-  const parser = parse({
+  // Lines are counted here, in parse order, rather than taken from csv-parse's
+  // info (which counts a CRLF inside a quoted field twice); when a record is
+  // malformed, `nextLine` is where that record starts.
+  let nextLine = 1;
+  const options: Options<CsvRow | null, string[]> = {
     delimiter,
     bom: true,
-    info: true,
     record_delimiter: ["\r\n", "\n", "\r"],
     relax_column_count: true,
-    skip_empty_lines: true,
     max_record_size: MAX_RECORD_BYTES,
-  });
+    on_record: (cells: string[]): CsvRow | null => {
+      const line = nextLine;
+      nextLine += 1 + cells.reduce((sum, cell) => sum + (cell.match(LINE_BREAKS)?.length ?? 0), 0);
+      return cells.some((cell) => cell.trim() !== "") ? { line, cells } : null;
+    },
+  };
+  // The typings tie on_record's result to plain string[] records.
+  const parser = parse(options as unknown as Options);
   // An upload that fails (cut off, too large) fails the parse with its own error.
   input.on("error", (error) => parser.destroy(error));
   input.pipe(parser);
   try {
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
-      if (!record.some((cell) => cell.trim() !== "")) continue;
-      // info.lines is where the record ends; quoted fields may have spanned lines.
-      const breaks = record.reduce((sum, cell) => sum + (cell.match(LINE_BREAKS)?.length ?? 0), 0);
-      yield { line: info.lines - breaks, cells: record };
-    }
+    yield* parser as AsyncIterable<CsvRow>;
   } catch (error) {
-    throw isCsvError(error) ? describeParseError(error) : error;
+    throw isCsvError(error) ? describeParseError(error, nextLine) : error;
   } finally {
     // Stops reading the upload when the consumer gives up early (a bad row, a failed insert).
     input.destroy();

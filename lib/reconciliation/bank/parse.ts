@@ -64,15 +64,22 @@ function decimalMarkOf(text: string): "," | "." | null {
 export function parseDate(raw: string): string | null {
   const text = raw.trim();
   let match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
-  if (match) return `${match[1]}-${match[2]}-${match[3]}`;
+  if (match) return calendarDate(Number(match[1]), Number(match[2]), Number(match[3]));
   match = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(text);
   if (match) {
     let [day, month] = [Number(match[1]), Number(match[2])];
     if (month > 12 && day <= 12) [day, month] = [month, day];
-    if (month < 1 || month > 12 || day < 1 || day > 31) return null;
-    return `${match[3]}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+    return calendarDate(Number(match[3]), month, day);
   }
   return null;
+}
+
+/** YYYY-MM-DD when that day exists (no 31 April, no 29 February outside leap years). */
+function calendarDate(year: number, month: number, day: number): string | null {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    return null;
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
 /**

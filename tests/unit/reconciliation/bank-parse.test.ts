@@ -38,7 +38,12 @@ describe("bank statement dates", () => {
     ["01/31/2025", "2025-01-31"],
   ])("%s → %s", (raw, iso) => expect(parseDate(raw)).toBe(iso));
 
-  it("refuses an impossible date", () => expect(parseDate("40/40/2025")).toBeNull());
+  it.each(["40/40/2025", "2025-13-45", "2025-02-30", "31.04.2025", "2025-00-10", "29/02/2025"])(
+    "refuses the impossible date %s",
+    (raw) => expect(parseDate(raw)).toBeNull(),
+  );
+
+  it("takes 29 February in a leap year", () => expect(parseDate("29.02.2024")).toBe("2024-02-29"));
 });
 
 describe("statement import mapping", () => {
