@@ -8,6 +8,7 @@ import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
 import { insertInBatches } from "@/lib/imports/batches";
+import { insertRows } from "@/lib/imports/bulk-insert";
 import { trackImport } from "@/lib/imports/progress";
 import { meteredChunks, type Upload } from "@/lib/imports/upload";
 import { writeAudit } from "@/lib/audit/write";
@@ -94,7 +95,11 @@ export async function importAdyenSettlementReport({
             latest = Math.max(latest, line.createdAt.getTime());
             types[line.type] = (types[line.type] ?? 0) + 1;
           }
-          return tx.insert(adyenSettlementRows).values(batch.map((line) => ({ ...line, reportId })));
+          return insertRows(
+            tx,
+            adyenSettlementRows,
+            batch.map((line) => ({ ...line, reportId })),
+          );
         });
 
         await tracker.stage("committing");

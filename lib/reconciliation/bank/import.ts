@@ -7,6 +7,7 @@ import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
 import { insertInBatches } from "@/lib/imports/batches";
+import { insertRows } from "@/lib/imports/bulk-insert";
 import { trackImport } from "@/lib/imports/progress";
 import { meteredChunks, type Upload } from "@/lib/imports/upload";
 import { writeAudit } from "@/lib/audit/write";
@@ -78,7 +79,11 @@ export async function importBankStatement({
           if (!first || bookedOn < first) first = bookedOn;
           if (!last || bookedOn > last) last = bookedOn;
         }
-        return tx.insert(bankDeposits).values(batch.map((deposit) => ({ ...deposit, statementId })));
+        return insertRows(
+          tx,
+          bankDeposits,
+          batch.map((deposit) => ({ ...deposit, statementId })),
+        );
       });
 
       await tracker.stage("committing");
