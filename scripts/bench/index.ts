@@ -25,6 +25,7 @@ const SECTIONS: Record<string, (context: Context) => Promise<SectionResult>> = {
   reconciliation: async (context) =>
     (await import("./reconciliation-section")).reconciliationSection(context),
   dashboard: async (context) => (await import("./dashboard")).dashboardSection(context),
+  "csv-import": async (context) => (await import("./csv-import")).csvImportSection(context),
 };
 
 const say = (line: string) => console.error(`[bench] ${line}`);
