@@ -3,13 +3,16 @@
  * Drives any Tally instance with signed Stripe webhooks from a generated
  * business, with faults. `--api-port` also serves that business as a local
  * Stripe API, so the target can reconcile against it (point its
- * STRIPE_API_BASE there). Prints counts of what was sent and injected.
+ * STRIPE_API_BASE there). Shows its progress on stderr (in place on a
+ * terminal, a line every 5 s otherwise) and prints the final counts of what
+ * was sent and injected as JSON on stdout.
  */
 import { parseArgs } from "node:util";
 import { generateBusiness } from "../lib/sandbox/business";
-import { startSimulator } from "../lib/sandbox/simulator";
+import { startSimulator, type SimulatorStats } from "../lib/sandbox/simulator";
 import { NO_FAULTS, SANDBOX_FAULTS, type FaultRates } from "../lib/sandbox/simulator/planner";
 import { startStripeApiServer } from "../lib/sandbox/stripe-api/server";
+import { terminalProgress } from "./support/terminal-progress";
 
 const FAULT_FLAGS: Record<string, keyof FaultRates> = {
   duplicate: "duplicate",
@@ -25,6 +28,25 @@ const usage = `Usage: npm run simulate -- --target URL [--rate 50] [--secret whs
   [--seed N] [--faults sandbox|none] [--duplicate P] [--out-of-order P] [--drop P]
   [--bad-signature P] [--amount-drift P] [--late P] [--poison P]
   [--history-minutes M] [--api-port PORT] [--api-key sk_test_…] [--concurrency N]`;
+
+/** Outcomes so far, and the faults injected among them. */
+function describe(stats: SimulatorStats): string {
+  const faults = {
+    dup: stats.duplicates,
+    reordered: stats.reordered,
+    dropped: stats.dropped,
+    late: stats.late,
+    drift: stats.drifted,
+    "bad sig": stats.bad_signatures,
+    poison: stats.poison,
+  };
+  const injected = Object.values(faults).reduce((sum, value) => sum + value, 0);
+  const breakdown = Object.entries(faults)
+    .filter(([, value]) => value > 0)
+    .map(([name, value]) => `${value} ${name}`)
+    .join(", ");
+  return `accepted ${stats.accepted}, rejected ${stats.rejected}, failed ${stats.failed} · faults ${injected}${breakdown ? ` (${breakdown})` : ""}`;
+}
 
 function fail(message: string): never {
   console.error(`simulate: ${message}\n${usage}`);
@@ -113,15 +135,19 @@ async function main() {
     `simulate: sending to ${target} at ${rate}/s (seed ${seed})${duration ? ` for ${duration}s` : ""}`,
   );
 
-  const progress = setInterval(() => {
+  const progress = terminalProgress({
+    label: "simulate",
+    total: duration ? Math.round(rate * duration) : null,
+    unit: "sent",
+  });
+  const ticker = setInterval(() => {
     const stats = simulator.stats();
-    console.log(
-      `simulate: sent ${stats.sent}, accepted ${stats.accepted}, rejected ${stats.rejected}, failed ${stats.failed}`,
-    );
-  }, 5_000);
+    progress.update(stats.sent, describe(stats));
+  }, 100);
   const finish = async () => {
-    clearInterval(progress);
+    clearInterval(ticker);
     const stats = await simulator.stop();
+    progress.finish(stats.sent, describe(stats));
     await api?.stop();
     console.log(JSON.stringify(stats, null, 2));
     process.exit(0);
