@@ -56,6 +56,16 @@ async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean):
   }
 }
 
+const postStatement = (body: string, token = financeToken) =>
+  callRoute(statementRoute, { method: "POST", path: "/api/v1/bank-statements", token, body });
+const postReport = (body: string) =>
+  callRoute(reportRoute, {
+    method: "POST",
+    path: "/api/v1/settlement-reports/adyen",
+    token: financeToken,
+    body,
+  });
+
 beforeAll(async () => {
   financeToken = (await insertToken({ name: "finance", role: "finance", createdBy: "test" })).token;
   viewerToken = (await insertToken({ name: "viewer", role: "viewer", createdBy: "test" })).token;
@@ -114,12 +124,7 @@ describe("streaming CSV import", () => {
   it("rejects a bad row deep in a large statement with its line number, importing none of it", async () => {
     const before = await counts();
     const csv = statement(60_000, { at: 45_678, line: "2025-13-45,po_bad,10.00,EUR" });
-    const response = await callRoute(statementRoute, {
-      method: "POST",
-      path: "/api/v1/bank-statements",
-      token: financeToken,
-      body: csv,
-    });
+    const response = await postStatement(csv);
     expect(response.status).toBe(400);
     expect(response.json()).toEqual({ error: 'Line 45678: unreadable date "2025-13-45"' });
     expect(await counts()).toEqual(before);
@@ -138,12 +143,7 @@ describe("streaming CSV import", () => {
     ["no currency", "2025-02-03,po_x,10.00,", "Line 7: no currency (add a Currency column or ?currency=eur)"],
   ])("names the line of %s", async (_name, line, error) => {
     const before = await counts();
-    const response = await callRoute(statementRoute, {
-      method: "POST",
-      path: "/api/v1/bank-statements",
-      token: financeToken,
-      body: statement(10, { at: 7, line }),
-    });
+    const response = await postStatement(statement(10, { at: 7, line }));
     expect({ status: response.status, body: response.json() }).toEqual({ status: 400, body: { error } });
     expect(await counts()).toEqual(before);
   });
@@ -167,12 +167,7 @@ describe("streaming CSV import", () => {
 
   it("refuses a viewer before reading anything or recording an import", async () => {
     const [recorded] = await rawSql()<{ count: number }[]>`select count(*)::int as count from imports`;
-    const response = await callRoute(statementRoute, {
-      method: "POST",
-      path: "/api/v1/bank-statements",
-      token: viewerToken,
-      body: statement(3),
-    });
+    const response = await postStatement(statement(3), viewerToken);
     expect(response.status).toBe(403);
     const [after] = await rawSql()<{ count: number }[]>`select count(*)::int as count from imports`;
     expect(after?.count).toBe(recorded?.count);
@@ -186,12 +181,7 @@ describe("streaming CSV import", () => {
     const lines = [header, ...Array.from({ length: 20_000 }, (_, index) => line(index))];
     lines[12_345 - 1] = line(12_345, "10.001");
     const before = await counts();
-    const response = await callRoute(reportRoute, {
-      method: "POST",
-      path: "/api/v1/settlement-reports/adyen",
-      token: financeToken,
-      body: lines.join("\r\n"),
-    });
+    const response = await postReport(lines.join("\r\n"));
     expect(response.status).toBe(400);
     expect((response.json() as { error: string }).error).toMatch(
       /^Line 12345: "10.001" has more decimals than EUR/,
@@ -201,12 +191,7 @@ describe("streaming CSV import", () => {
 
     // The same file without the bad line imports whole, and its progress record says so.
     lines[12_345 - 1] = line(12_345);
-    const good = await callRoute(reportRoute, {
-      method: "POST",
-      path: "/api/v1/settlement-reports/adyen",
-      token: financeToken,
-      body: lines.join("\r\n"),
-    });
+    const good = await postReport(lines.join("\r\n"));
     expect(good.status).toBe(201);
     expect(good.json()).toMatchObject({ lines: 20_000, covers_from: "2025-03-01T00:00:00.000Z" });
     expect((await counts()).rows - before.rows).toBe(20_000);
