@@ -1,16 +1,15 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db";
 import { bankDeposits, bankStatements } from "@/db/schema";
 import { requireRole } from "@/lib/auth/authorize";
 import type { Principal } from "@/lib/auth/principal";
-import { AppError } from "@/lib/errors";
+import { AppError, parseOrThrow } from "@/lib/errors";
 import { insertInBatches } from "@/lib/imports/batches";
 import { insertRows } from "@/lib/imports/bulk-insert";
 import { trackImport } from "@/lib/imports/progress";
 import { meteredChunks, type Upload } from "@/lib/imports/upload";
-import { writeAudit } from "@/lib/audit/write";
+import { auditedChange } from "@/lib/audit/mutation";
 import { parseDate, parseStatement, type ParsedDeposit } from "./parse";
 
 const options = z.object({
@@ -44,65 +43,71 @@ export async function importBankStatement({
   upload: Upload;
   options?: unknown;
 }) {
+  // Checked before the import is recorded at all; auditedChange checks both again as it opens the transaction.
   requireRole(principal, "finance");
-  const parsedOptions = options.safeParse(rawOptions ?? {});
-  if (!parsedOptions.success) throw new AppError("bad_request", "Invalid statement options");
-  const { currency, from, to, ...columns } = parsedOptions.data;
+  const { currency, from, to, ...columns } = parseOrThrow(options, rawOptions ?? {}, "statement options");
   const fromDate = from ? parseDate(from) : null;
   const toDate = to ? parseDate(to) : null;
   if ((from && !fromDate) || (to && !toDate)) throw new AppError("bad_request", "from and to must be dates");
   if (upload.bytesTotal === 0) throw new AppError("bad_request", "Send the statement as a CSV body");
 
   return trackImport({ principal, kind: "bank_statement", bytesTotal: upload.bytesTotal }, (tracker) =>
-    db.transaction(async (tx) => {
-      // Filled in once the whole file is read; nothing sees it before the commit.
-      const [statement] = await tx
-        .insert(bankStatements)
-        .values({
-          coversFrom: "1970-01-01",
-          coversTo: "1970-01-01",
-          depositCount: 0,
-          importedBy: principal.actor,
-        })
-        .returning({ id: bankStatements.id });
-      const statementId = statement!.id;
-      let first: string | undefined;
-      let last: string | undefined;
-      const deposits = parseStatement({
-        source: meteredChunks(upload.chunks, (chunk) => tracker.bytesRead(chunk.byteLength)),
-        currency,
-        columns,
-        onRow: () => tracker.rowRead(),
-      });
-      const count = await insertInBatches(deposits, (batch: ParsedDeposit[]) => {
-        for (const { bookedOn } of batch) {
-          if (!first || bookedOn < first) first = bookedOn;
-          if (!last || bookedOn > last) last = bookedOn;
-        }
-        return insertRows(
-          tx,
-          bankDeposits,
-          batch.map((deposit) => ({ ...deposit, statementId })),
-        );
-      });
+    auditedChange({
+      principal,
+      role: "finance",
+      schema: options,
+      input: rawOptions,
+      change: async ({ tx }) => {
+        // Filled in once the whole file is read; nothing sees it before the commit.
+        const [statement] = await tx
+          .insert(bankStatements)
+          .values({
+            coversFrom: "1970-01-01",
+            coversTo: "1970-01-01",
+            depositCount: 0,
+            importedBy: principal.actor,
+          })
+          .returning({ id: bankStatements.id });
+        const statementId = statement!.id;
+        let first: string | undefined;
+        let last: string | undefined;
+        const deposits = parseStatement({
+          source: meteredChunks(upload.chunks, (chunk) => tracker.bytesRead(chunk.byteLength)),
+          currency,
+          columns,
+          onRow: () => tracker.rowRead(),
+        });
+        const count = await insertInBatches(deposits, (batch: ParsedDeposit[]) => {
+          for (const { bookedOn } of batch) {
+            if (!first || bookedOn < first) first = bookedOn;
+            if (!last || bookedOn > last) last = bookedOn;
+          }
+          return insertRows(
+            tx,
+            bankDeposits,
+            batch.map((deposit) => ({ ...deposit, statementId })),
+          );
+        });
 
-      await tracker.stage("committing");
-      const coversFrom = fromDate ?? first;
-      const coversTo = toDate ?? last;
-      if (!coversFrom || !coversTo)
-        throw new AppError("bad_request", "The statement has no credits; pass from and to for its period");
-      if (coversFrom > coversTo) throw new AppError("bad_request", "from must not be after to");
-      await tx
-        .update(bankStatements)
-        .set({ coversFrom, coversTo, depositCount: count })
-        .where(eq(bankStatements.id, statementId));
-      await writeAudit(tx, {
-        principal,
-        action: "bank_statement.import",
-        target: `bank_statement:${statementId}`,
-        details: { deposits: count, covers_from: coversFrom, covers_to: coversTo },
-      });
-      return { id: statementId, deposits: count, covers_from: coversFrom, covers_to: coversTo };
+        await tracker.stage("committing");
+        const coversFrom = fromDate ?? first;
+        const coversTo = toDate ?? last;
+        if (!coversFrom || !coversTo)
+          throw new AppError("bad_request", "The statement has no credits; pass from and to for its period");
+        if (coversFrom > coversTo) throw new AppError("bad_request", "from must not be after to");
+        await tx
+          .update(bankStatements)
+          .set({ coversFrom, coversTo, depositCount: count })
+          .where(eq(bankStatements.id, statementId));
+        return {
+          result: { id: statementId, deposits: count, covers_from: coversFrom, covers_to: coversTo },
+          audit: {
+            action: "bank_statement.import",
+            target: `bank_statement:${statementId}`,
+            details: { deposits: count, covers_from: coversFrom, covers_to: coversTo },
+          },
+        };
+      },
     }),
   );
 }
