@@ -51,7 +51,8 @@ afterAll(async () => {
   await new Promise((resolve) => receiver.close(resolve));
 });
 
-describe("webhook simulator", () => {
+// Thousands of real HTTP deliveries: on a busy machine they outlast the default 5 s, which is no measure of anything here.
+describe("webhook simulator", { timeout: 30_000 }, () => {
   it("sends correctly signed webhooks for the business's events, with the configured faults", async () => {
     received.length = 0;
     failFirst = 3;
@@ -108,9 +109,10 @@ describe("webhook simulator", () => {
     expect(simulator.startedAt()).not.toBeNull();
     expect(stats.sent).toBeGreaterThanOrEqual(20);
     expect(received.every((entry) => entry.verified)).toBe(true);
-    const after = received.length;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(received.length).toBe(after);
+    // Nothing new is sent after stop; requests already on the wire may still land (a busy receiver reads them late).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(simulator.stats().sent).toBe(stats.sent);
+    expect(received.length).toBeLessThanOrEqual(stats.sent);
   });
 
   it("sends a backlog first, in order, before live activity", async () => {
