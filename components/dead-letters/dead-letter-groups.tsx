@@ -7,28 +7,8 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field, TextInput } from "@/components/ui/field";
 import { formatCount, formatTime } from "@/components/ui/format";
+import type { DeadLetterGroup } from "@/lib/events/dead-letters";
 import { formatMoney, sumByCurrency, type MoneyByCurrency } from "@/lib/money";
-
-type DeadLetter = {
-  id: number;
-  providerEventId: string;
-  objectId: string | null;
-  receivedAt: string;
-  attempts: number;
-  amount: number | null;
-  currency: string | null;
-};
-export type DeadLetterGroupView = {
-  fingerprint: string;
-  provider: string;
-  type: string;
-  error: string;
-  count: number;
-  firstSeen: string;
-  lastSeen: string;
-  money: MoneyByCurrency;
-  events: DeadLetter[];
-};
 
 type Result<T> = { ok: true; data: T; message?: string } | { ok: false; error: string };
 type BulkAction = (input: { eventIds: number[]; reason: string }) => Promise<Result<{ count: number }>>;
@@ -46,7 +26,7 @@ export function DeadLetterGroups({
   discardAction,
   previewAction,
 }: {
-  groups: DeadLetterGroupView[];
+  groups: DeadLetterGroup[];
   canAct: boolean;
   replayAction: BulkAction;
   discardAction: BulkAction;
