@@ -1,7 +1,9 @@
 /**
  * `npm start`: configuration → database (embedded when DATABASE_URL is unset)
- * → migrations → first admin → production build when needed → the Next.js
- * server on PORT, with a worker in this process unless WORKER=off.
+ * → migrations → first admin → production build when needed → the web
+ * process on PORT (scripts/web-server.ts: webhooks straight through lib/inbox,
+ * everything else through Next.js), with a worker in this process unless
+ * WORKER=off.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -14,6 +16,7 @@ import { databaseUrlFile, persistentSecret } from "../lib/runtime/data-dir";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const webServer = path.join(root, "scripts", "web-server.ts");
 const say = (line: string) => console.log(`[tally] ${line}`);
 
 function fail(line: string): never {
@@ -100,10 +103,15 @@ async function main() {
     }
   }
 
-  const web: ChildProcess = spawn(process.execPath, [nextBin, "start", "-p", String(config.PORT)], {
-    stdio: "inherit",
-    env: { ...process.env, ...services.webEnv, NODE_ENV: "production", TALLY_PROCESS_NAME: "web" },
-  });
+  // Its own process, so the worker's processing never delays a webhook's acknowledgement.
+  const web: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", "--conditions=react-server", webServer],
+    {
+      stdio: "inherit",
+      env: { ...process.env, ...services.webEnv, NODE_ENV: "production", TALLY_PROCESS_NAME: "web" },
+    },
+  );
   cleanups.push(
     () =>
       new Promise((resolve) => {

@@ -2,6 +2,9 @@ import { AppError } from "@/lib/errors";
 
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
+export const payloadTooLarge = (limit: number) =>
+  new AppError("payload_too_large", `Body exceeds ${limit} bytes`);
+
 /**
  * Reads the raw request body once, refusing anything over `limit` bytes
  * without buffering it (a declared Content-Length is checked first).
@@ -9,7 +12,7 @@ export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 export async function readRawBody(request: Request, limit = MAX_WEBHOOK_BYTES): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) {
-    throw new AppError("payload_too_large", `Body exceeds ${limit} bytes`);
+    throw payloadTooLarge(limit);
   }
   if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
@@ -21,7 +24,7 @@ export async function readRawBody(request: Request, limit = MAX_WEBHOOK_BYTES): 
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => {});
-      throw new AppError("payload_too_large", `Body exceeds ${limit} bytes`);
+      throw payloadTooLarge(limit);
     }
     chunks.push(value);
   }

@@ -6,26 +6,34 @@ export function errorResponse(status: number, message: string, headers?: Headers
   return Response.json({ error: message }, { status, headers });
 }
 
-/** Maps any thrown value to the JSON error reply; unexpected ones are logged, never echoed. */
-export function responseForError(error: unknown, context: Record<string, unknown> = {}): Response {
+export type ErrorReply = { status: number; message: string; headers?: Record<string, string> };
+
+/** Maps any thrown value to the status and message of its JSON error reply; unexpected ones are logged, never echoed. */
+export function describeError(error: unknown, context: Record<string, unknown> = {}): ErrorReply {
   if (isAppError(error)) {
     const headers =
       error.code === "method_not_allowed" && error.details?.allow
         ? { allow: String(error.details.allow) }
         : undefined;
-    return errorResponse(error.status, error.message, headers);
+    return { status: error.status, message: error.message, headers };
   }
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     const path = issue?.path.length ? `${issue.path.join(".")}: ` : "";
-    return errorResponse(400, `Invalid input: ${path}${issue?.message ?? "invalid"}`);
+    return { status: 400, message: `Invalid input: ${path}${issue?.message ?? "invalid"}` };
   }
   if (isDatabaseUnavailable(error)) {
     log.warn({ ...context, err: error }, "database unavailable");
-    return errorResponse(503, "Service temporarily unavailable: the database cannot be reached");
+    return { status: 503, message: "Service temporarily unavailable: the database cannot be reached" };
   }
   log.error({ ...context, err: error }, "unhandled error");
-  return errorResponse(500, "Internal error");
+  return { status: 500, message: "Internal error" };
+}
+
+/** The JSON error reply for any thrown value. */
+export function responseForError(error: unknown, context: Record<string, unknown> = {}): Response {
+  const { status, message, headers } = describeError(error, context);
+  return errorResponse(status, message, headers);
 }
 
 export function methodNotAllowed(allow: readonly string[]): AppError {

@@ -1,80 +1,102 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { MAX_WEBHOOK_BYTES } from "@/lib/http/body";
-import { errorResponse } from "@/lib/http/respond";
+import { AppError } from "@/lib/errors";
+import { MAX_WEBHOOK_BYTES, payloadTooLarge } from "@/lib/http/body";
 import { log } from "@/lib/log";
-import { observeWebhookReply } from "./process-metrics";
-import { receiveWebhook } from "./receive";
+import type { HeaderReader, WebhookReply } from "@/lib/providers/types";
+import { errorReply, receiveWebhook } from "./receive";
 
-const WEBHOOK_PATH = /^\/api\/webhooks\/([^/?]+)\/?$/;
+/** Exactly the paths the Next.js route `app/api/webhooks/[provider]` serves (no trailing slash: Next.js redirects those). */
+const WEBHOOK_PATH = /^\/api\/webhooks\/([^/]+)$/;
+
+/** The methods the route handler exports; anything else (OPTIONS…) is Next.js's to answer. */
+const ROUTE_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]);
+
+function providerInPath(request: IncomingMessage): string | null {
+  const target = request.url ?? "";
+  const query = target.indexOf("?");
+  return WEBHOOK_PATH.exec(query < 0 ? target : target.slice(0, query))?.[1] ?? null;
+}
+
+/** True for requests the webhook route would serve, which `serveWebhook` answers the same way. */
+export function isWebhookRequest(request: IncomingMessage): boolean {
+  return ROUTE_METHODS.has(request.method ?? "") && providerInPath(request) !== null;
+}
+
+/** node:http has already parsed the headers; `get` joins repeated ones as web `Headers` does. */
+function headerReader(request: IncomingMessage): HeaderReader {
+  return {
+    get(name) {
+      const value = request.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    },
+  };
+}
 
 /**
- * Reads the body off the socket (refusing more than the intake limit, so the
- * 413 comes from the shared code) and wraps it in a web Request; a buffered
- * body is far cheaper than bridging node and web streams chunk by chunk.
+ * Reads the body straight off the socket, refusing more than the intake
+ * limit: a declared oversize body unread, a streamed one as soon as it
+ * passes the limit (the rest is drained, not buffered).
  */
-async function toRequest(request: IncomingMessage, url: URL): Promise<Request> {
-  const headers = new Headers();
-  for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    headers.append(request.rawHeaders[i]!, request.rawHeaders[i + 1]!);
-  }
-  if (request.method === "GET" || request.method === "HEAD")
-    return new Request(url, { method: request.method, headers });
-  // A declared oversize body is refused from its header alone, unread.
+function readBody(request: IncomingMessage): Promise<Buffer> {
   if (Number(request.headers["content-length"]) > MAX_WEBHOOK_BYTES) {
     request.resume();
-    return new Request(url, { method: request.method, headers });
+    return Promise.reject(payloadTooLarge(MAX_WEBHOOK_BYTES));
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    // One byte over the limit is enough for the shared code to answer 413; stop reading there.
-    if (size > MAX_WEBHOOK_BYTES) {
-      chunks.push(chunk.subarray(0, chunk.length - (size - MAX_WEBHOOK_BYTES - 1)));
-      request.resume();
-      break;
-    }
-    chunks.push(chunk);
-  }
-  return new Request(url, { method: request.method, headers, body: Buffer.concat(chunks) });
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_WEBHOOK_BYTES) {
+        request.off("data", onData);
+        request.resume();
+        reject(payloadTooLarge(MAX_WEBHOOK_BYTES));
+      } else chunks.push(chunk);
+    };
+    request.on("data", onData);
+    request.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    // A client that goes away mid-body gets no reply; the delivery is simply not acknowledged.
+    request.once("error", () => reject(new AppError("bad_request", "The request body was cut off")));
+  });
 }
 
-async function send(response: ServerResponse, reply: Response): Promise<void> {
-  const body = Buffer.from(await reply.arrayBuffer());
-  const headers: Record<string, string> = {};
-  reply.headers.forEach((value, name) => (headers[name] = value));
-  headers["content-length"] = String(body.length);
-  response.writeHead(reply.status, headers);
-  response.end(body);
+function send(response: ServerResponse, reply: WebhookReply): void {
+  if (response.destroyed) return;
+  response.writeHead(reply.status, { ...reply.headers, "content-length": Buffer.byteLength(reply.body) });
+  response.end(reply.body);
 }
 
 /**
- * Serves `/api/webhooks/{provider}` on a plain node:http server with the
- * same intake as the Next.js route (`npm run receiver`, benchmarks, chaos tests).
+ * Serves `/api/webhooks/{provider}` on node:http with the route handler's
+ * intake (lib/inbox/receive.ts): the same verification, storage, replies,
+ * metrics and rejection logging, without building web Request and Response
+ * objects. `npm start`'s web process sends webhooks here and everything else
+ * to Next.js; `npm run receiver` serves only this.
  */
 export async function serveWebhook(request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const started = performance.now();
   try {
+    const provider = providerInPath(request);
+    if (provider === null) return send(response, errorReply(404, "Not found"));
     const url = new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`);
-    const match = WEBHOOK_PATH.exec(url.pathname);
-    if (!match) return await send(response, errorResponse(404, "Not found"));
-    const provider = decodeURIComponent(match[1]!);
-    const remoteAddr =
-      (request.headers["x-forwarded-for"] as string | undefined)?.split(",")[0]?.trim() ||
-      request.socket.remoteAddress ||
-      undefined;
-    const reply = await receiveWebhook({
-      providerName: provider,
-      request: await toRequest(request, url),
-      remoteAddr,
-    });
-    observeWebhookReply({ provider, status: reply.status, seconds: (performance.now() - started) / 1000 });
-    await send(response, reply);
+    const forwarded = request.headers["x-forwarded-for"];
+    send(
+      response,
+      await receiveWebhook({
+        providerName: decodeURIComponent(provider),
+        method: request.method ?? "GET",
+        url,
+        headers: headerReader(request),
+        readBody: () => readBody(request),
+        remoteAddr:
+          (typeof forwarded === "string" ? forwarded.split(",")[0]!.trim() : "") ||
+          request.socket.remoteAddress ||
+          undefined,
+      }),
+    );
   } catch (err) {
-    // A malformed URL or a client that vanished mid-body: answer if the socket still listens.
-    log.warn({ err }, "receiver could not serve a request");
-    if (!response.headersSent && !response.destroyed) await send(response, errorResponse(400, "Bad request"));
-    else response.destroy();
+    // A malformed URL (bad host, bad percent-encoding): nothing was read or stored.
+    log.warn({ err }, "could not serve a webhook request");
+    send(response, errorReply(400, "Bad request"));
   }
 }

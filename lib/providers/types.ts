@@ -4,14 +4,20 @@ export type ProviderName = (typeof PROVIDERS)[number];
 export const isProviderName = (value: string): value is ProviderName =>
   (PROVIDERS as readonly string[]).includes(value);
 
+/** The request headers a provider reads: a web `Headers`, or node:http's parsed ones behind the same `get`. */
+export type HeaderReader = { get(name: string): string | null };
+
 /** A webhook delivery exactly as it reached us: the raw bytes, never re-serialised. */
 export type WebhookRequest = {
   method: string;
   url: URL;
-  headers: Headers;
+  headers: HeaderReader;
   body: Buffer;
   remoteAddr?: string;
 };
+
+/** A webhook reply, independent of the HTTP layer that sends it (a route handler or node:http). */
+export type WebhookReply = { status: number; headers: Record<string, string>; body: string };
 
 /** One provider event, normalised for the inbox. */
 export type NormalisedEvent = {
@@ -88,7 +94,7 @@ export interface WebhookProvider {
   /** Verifies the raw request and normalises it into events. Never throws for bad input. */
   verify(request: WebhookRequest): Verification;
   /** The reply the provider expects once every event is durably stored. */
-  acknowledge(result: IntakeResult): Response;
+  acknowledge(result: IntakeResult): WebhookReply;
   /**
    * Asks the provider's API for one object (`type` is the normalised object type).
    * Absent when the provider has no read API for its objects (Adyen).

@@ -52,9 +52,6 @@ export const adyenProvider: WebhookProvider = {
   },
 
   acknowledge() {
-    return new Response("[accepted]", {
-      status: 200,
-      headers: { "content-type": "text/plain; charset=utf-8" },
-    });
+    return { status: 200, headers: { "content-type": "text/plain; charset=utf-8" }, body: "[accepted]" };
   },
 };

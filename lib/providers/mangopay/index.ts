@@ -32,7 +32,7 @@ export const mangopayProvider: WebhookProvider = {
   },
 
   acknowledge() {
-    return new Response(null, { status: 200 });
+    return { status: 200, headers: {}, body: "" };
   },
 
   async fetchObject({ type, id }): Promise<FetchedObject> {

@@ -1,7 +1,9 @@
 import Stripe from "stripe";
 import { config } from "@/lib/config";
+import { jsonReply } from "../reply";
 import {
   ProviderNotConfiguredError,
+  type HeaderReader,
   ProviderUnavailableError,
   type FetchedObject,
   type WebhookProvider,
@@ -13,7 +15,7 @@ import { checkStripeSignature } from "./verify";
 
 const KEPT_HEADERS = ["stripe-signature", "content-type", "user-agent", "x-request-id"];
 
-export function keepHeaders(headers: Headers, names: readonly string[]): Record<string, string> {
+export function keepHeaders(headers: HeaderReader, names: readonly string[]): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name of names) {
     const value = headers.get(name);
@@ -51,7 +53,8 @@ export const stripeProvider: WebhookProvider = {
   },
 
   acknowledge({ duplicates, stored }) {
-    return Response.json(
+    return jsonReply(
+      200,
       duplicates > 0 && stored === 0 ? { received: true, duplicate: true } : { received: true },
     );
   },

@@ -1,34 +1,23 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { POST as webhook, GET as webhookGet } from "@/app/api/webhooks/[provider]/route";
+import { processMetrics } from "@/lib/inbox/process-metrics";
 import { signStripePayload } from "@/lib/providers/stripe/verify";
 import { TEST_STRIPE_SECRET, signedDelivery, stripeEvent } from "../../fixtures/stripe";
 import { useTestDatabase, withSql } from "../helpers/db";
-import { callRoute } from "../helpers/http";
-
-const database = useTestDatabase();
-
-function deliver(body: string, headers: Record<string, string>, provider = "stripe") {
-  return callRoute(webhook, {
-    method: "POST",
-    path: `/api/webhooks/${provider}`,
-    params: { provider },
-    headers,
-    body,
-  });
-}
-
-async function eventRows(providerEventId: string) {
-  return withSql(
-    database.url,
-    (sql) => sql`select * from events where provider_event_id = ${providerEventId}`,
-  );
-}
+import { WEBHOOK_PATHS } from "../helpers/webhook-paths";
 
 beforeAll(() => {
   process.env.STRIPE_WEBHOOK_SECRET = `whsec_old_secret,${TEST_STRIPE_SECRET}`;
 });
 
-describe("POST /api/webhooks/stripe", () => {
+describe.each(WEBHOOK_PATHS)("POST /api/webhooks/stripe through $name", ({ deliver: call }) => {
+  const database = useTestDatabase();
+
+  const deliver = (body: string, headers: Record<string, string>, provider = "stripe") =>
+    call({ method: "POST", path: `/api/webhooks/${provider}`, headers, body });
+
+  const eventRows = (providerEventId: string) =>
+    withSql(database.url, (sql) => sql`select * from events where provider_event_id = ${providerEventId}`);
+
   it("stores a verified event with its raw body and answers 200 after commit", async () => {
     const event = stripeEvent({ type: "payment_intent.succeeded" });
     const { body, headers } = signedDelivery(event);
@@ -200,29 +189,22 @@ describe("POST /api/webhooks/stripe", () => {
     expect(response.status).toBe(413);
     expect(response.json()).toHaveProperty("error");
 
-    const stream = new ReadableStream({
-      start(controller) {
-        for (let i = 0; i < 20; i++) controller.enqueue(new Uint8Array(64 * 1024));
-        controller.close();
-      },
+    const streamed = await call({
+      path: "/api/webhooks/stripe",
+      headers: { "stripe-signature": "t=1,v1=x" },
+      chunks: Array.from({ length: 20 }, () => new Uint8Array(64 * 1024)),
     });
-    const streamed = await webhook(
-      new Request("http://tally.test/api/webhooks/stripe", {
-        method: "POST",
-        body: stream,
-        headers: { "stripe-signature": "t=1,v1=x" },
-        duplex: "half",
-      } as RequestInit),
-      { params: Promise.resolve({ provider: "stripe" }) },
-    );
     expect(streamed.status).toBe(413);
+    expect(streamed.json()).toEqual({ error: "Body exceeds 1048576 bytes" });
+    const [rejection] = await withSql(
+      database.url,
+      (sql) => sql`select reason, status_code from rejected_deliveries order by id desc limit 1`,
+    );
+    expect(rejection).toEqual({ reason: "payload_too_large", status_code: 413 });
   });
 
   it("answers a wrong method with 405 and an Allow header", async () => {
-    const response = await callRoute(webhookGet, {
-      path: "/api/webhooks/stripe",
-      params: { provider: "stripe" },
-    });
+    const response = await call({ method: "GET", path: "/api/webhooks/stripe" });
     expect(response.status).toBe(405);
     expect(response.headers.get("allow")).toBe("POST");
     expect(response.json()).toEqual({ error: "Method not allowed" });
@@ -234,10 +216,38 @@ describe("POST /api/webhooks/stripe", () => {
     expect(response.status).toBe(404);
     expect(response.json()).toEqual({ error: "Unknown provider: paypal" });
   });
-});
 
-describe("when the database is unreachable", () => {
-  it("answers 503 and never 200", async () => {
+  it("counts every reply in this process's ack-latency histogram and duplicates in delivery_counts", async () => {
+    const acks = async (statusClass: string) =>
+      (await processMetrics().ackSeconds.get()).values.find(
+        (value) =>
+          value.metricName === "tally_webhook_ack_seconds_count" &&
+          value.labels.provider === "stripe" &&
+          value.labels.status_class === statusClass,
+      )?.value ?? 0;
+    const duplicates = async () =>
+      (
+        await withSql(
+          database.url,
+          (sql) => sql`
+            select coalesce(sum(count), 0)::int as n from delivery_counts
+            where provider = 'stripe' and outcome = 'duplicate'`,
+        )
+      )[0]!.n as number;
+    const [ok, refused, counted] = [await acks("2xx"), await acks("4xx"), await duplicates()];
+    const { body, headers } = signedDelivery(stripeEvent());
+    expect((await deliver(body, headers)).status).toBe(200);
+    expect((await deliver(body, headers)).status).toBe(200);
+    expect((await deliver(body, { "stripe-signature": "t=1,v1=00" })).status).toBe(400);
+    expect(await acks("2xx")).toBe(ok + 2);
+    expect(await acks("4xx")).toBe(refused + 1);
+    // Duplicates are counted after the reply, best effort.
+    for (let wait = 0; (await duplicates()) === counted && wait < 50; wait++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await duplicates()).toBe(counted + 1);
+  });
+
+  it("answers 503 and never 200 when the database is unreachable", async () => {
     const reachable = process.env.DATABASE_URL;
     const unreachable = new URL(database.url);
     unreachable.port = "1"; // nothing listens there

@@ -1,5 +1,4 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POST as webhookRoute } from "@/app/api/webhooks/[provider]/route";
 import {
   ADYEN_DOC_ITEM,
   ADYEN_DOC_KEY,
@@ -10,45 +9,36 @@ import {
   signItem,
 } from "../../fixtures/adyen";
 import { useTestDatabase, withSql } from "../helpers/db";
-import { callRoute } from "../helpers/http";
+import { WEBHOOK_PATHS } from "../helpers/webhook-paths";
 import { setEnv } from "./env";
-
-// The route types its params exactly; callRoute passes a generic record.
-type RouteHandler = Parameters<typeof callRoute>[0];
-const webhook = webhookRoute as RouteHandler;
-
-const database = useTestDatabase();
 
 beforeAll(() => {
   setEnv({ ADYEN_HMAC_KEYS: `${TEST_ADYEN_KEY},${TEST_ADYEN_OLD_KEY},${ADYEN_DOC_KEY}` });
 });
 afterEach(() => setEnv({ ADYEN_WEBHOOK_USERNAME: undefined, ADYEN_WEBHOOK_PASSWORD: undefined }));
 
-const post = (delivery: { body: string; headers: Record<string, string> }) =>
-  callRoute(webhook, {
-    method: "POST",
-    path: "/api/webhooks/adyen",
-    params: { provider: "adyen" },
-    ...delivery,
-  });
+describe.each(WEBHOOK_PATHS)("POST /api/webhooks/adyen through $name", ({ deliver }) => {
+  const database = useTestDatabase();
 
-type Row = { provider_event_id: string; type: string; status: string; account: string; object_id: string };
-const eventsFor = (pspReferences: string[]) =>
-  withSql(
-    database.url,
-    (sql) => sql<Row[]>`
-      select provider_event_id, type, status, account, object_id from events
-      where provider = 'adyen' and object_id in ${sql(pspReferences)} order by id`,
-  );
-const rejections = () =>
-  withSql(database.url, async (sql) => {
-    const [row] = await sql<
-      { n: number }[]
-    >`select count(*)::int as n from rejected_deliveries where provider = 'adyen'`;
-    return row!.n;
-  });
+  const post = (delivery: { body: string; headers: Record<string, string> }) =>
+    deliver({ method: "POST", path: "/api/webhooks/adyen", ...delivery });
 
-describe("POST /api/webhooks/adyen", () => {
+  type Row = { provider_event_id: string; type: string; status: string; account: string; object_id: string };
+  const eventsFor = (pspReferences: string[]) =>
+    withSql(
+      database.url,
+      (sql) => sql<Row[]>`
+        select provider_event_id, type, status, account, object_id from events
+        where provider = 'adyen' and object_id in ${sql(pspReferences)} order by id`,
+    );
+  const rejections = () =>
+    withSql(database.url, async (sql) => {
+      const [row] = await sql<
+        { n: number }[]
+      >`select count(*)::int as n from rejected_deliveries where provider = 'adyen'`;
+      return row!.n;
+    });
+
   it("accepts Adyen's documented item signed with the documented key and replies [accepted]", async () => {
     const response = await post(adyenDelivery([ADYEN_DOC_ITEM], { sign: false }));
     expect(response.status).toBe(200);
@@ -150,11 +140,7 @@ describe("POST /api/webhooks/adyen", () => {
   });
 
   it("answers 405 to a GET", async () => {
-    const response = await callRoute(webhook, {
-      method: "GET",
-      path: "/api/webhooks/adyen",
-      params: { provider: "adyen" },
-    });
+    const response = await deliver({ method: "GET", path: "/api/webhooks/adyen" });
     expect(response.status).toBe(405);
   });
 });

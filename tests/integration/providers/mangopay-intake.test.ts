@@ -1,25 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { GET as getRoute, POST as postRoute } from "@/app/api/webhooks/[provider]/route";
 import { useTestDatabase, withSql } from "../helpers/db";
-import { callRoute } from "../helpers/http";
+import { WEBHOOK_PATHS } from "../helpers/webhook-paths";
 import { setEnv } from "./env";
 
-// The route types its params exactly; callRoute passes a generic record.
-type RouteHandler = Parameters<typeof callRoute>[0];
-const webhookGet = getRoute as RouteHandler;
-const webhookPost = postRoute as RouteHandler;
-
-const database = useTestDatabase();
-
 afterEach(() => setEnv({ MANGOPAY_ALLOWED_IPS: undefined, MANGOPAY_WEBHOOK_TOKEN: undefined }));
-
-const hook = (query: string, headers: Record<string, string> = {}, path = "/api/webhooks/mangopay") =>
-  callRoute(webhookGet, {
-    method: "GET",
-    path: `${path}?${query}`,
-    params: { provider: "mangopay" },
-    headers,
-  });
 
 type Row = {
   provider_event_id: string;
@@ -28,15 +12,20 @@ type Row = {
   object_id: string;
   object_type: string | null;
 };
-const eventsFor = (resourceId: string) =>
-  withSql(
-    database.url,
-    (sql) => sql<Row[]>`
-      select provider_event_id, type, status, object_id, object_type from events
-      where provider = 'mangopay' and object_id = ${resourceId} order by id`,
-  );
+describe.each(WEBHOOK_PATHS)("GET|POST /api/webhooks/mangopay through $name", ({ deliver }) => {
+  const database = useTestDatabase();
 
-describe("GET|POST /api/webhooks/mangopay", () => {
+  const hook = (query: string, headers: Record<string, string> = {}) =>
+    deliver({ method: "GET", path: `/api/webhooks/mangopay?${query}`, headers });
+
+  const eventsFor = (resourceId: string) =>
+    withSql(
+      database.url,
+      (sql) => sql<Row[]>`
+        select provider_event_id, type, status, object_id, object_type from events
+        where provider = 'mangopay' and object_id = ${resourceId} order by id`,
+    );
+
   it("stores the hook as a claim and answers 200; a resend is a duplicate", async () => {
     const query = "EventType=PAYIN_NORMAL_SUCCEEDED&RessourceId=mp_in_1&Date=1700000000";
     expect((await hook(query)).status).toBe(200);
@@ -60,10 +49,9 @@ describe("GET|POST /api/webhooks/mangopay", () => {
   });
 
   it("accepts POST with the parameters in the query", async () => {
-    const response = await callRoute(webhookPost, {
+    const response = await deliver({
       method: "POST",
       path: "/api/webhooks/mangopay?EventType=PAYOUT_NORMAL_FAILED&RessourceId=mp_out_1&Date=1700000100",
-      params: { provider: "mangopay" },
     });
     expect(response.status).toBe(200);
     expect(await eventsFor("mp_out_1")).toHaveLength(1);
@@ -107,11 +95,11 @@ describe("GET|POST /api/webhooks/mangopay", () => {
   });
 
   it("answers 405 to other methods", async () => {
-    const response = await callRoute(webhookPost, {
+    const response = await deliver({
       method: "PUT",
       path: "/api/webhooks/mangopay?EventType=PAYIN_NORMAL_SUCCEEDED&RessourceId=x&Date=1",
-      params: { provider: "mangopay" },
     });
     expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, POST");
   });
 });

@@ -1,0 +1,79 @@
+/**
+ * Loaded with `node --import` into a server under test (never into
+ * production). It watches what the process itself cannot report from
+ * outside, between two SIGUSR2 signals the bench sends around a phase:
+ *
+ * - event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution);
+ * - garbage-collection pauses (PerformanceObserver "gc" entries);
+ * - with BENCH_PROFILE_DIR set, a CPU profile of exactly that window.
+ *
+ * On the second signal it writes `<BENCH_PROBE_DIR>/<pid>.json` (and the
+ * `.cpuprofile` beside it), then waits for the next first signal.
+ * Plain JavaScript, so it loads the same into `next start` and tsx scripts.
+ */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import path from "node:path";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+
+const probeDir = process.env.BENCH_PROBE_DIR;
+const profileDir = process.env.BENCH_PROFILE_DIR;
+
+if (probeDir) {
+  let window = null;
+
+  const begin = async () => {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const pauses = [];
+    const gc = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) pauses.push(entry.duration);
+    });
+    gc.observe({ entryTypes: ["gc"] });
+    let session = null;
+    if (profileDir) {
+      session = new Session();
+      session.connect();
+      await session.post("Profiler.enable");
+      await session.post("Profiler.setSamplingInterval", { interval: 500 });
+      await session.post("Profiler.start");
+    }
+    window = { delay, gc, pauses, session, started: performance.now(), label: "" };
+  };
+
+  const end = async () => {
+    const { delay, gc, pauses, session, started } = window;
+    window = null;
+    delay.disable();
+    gc.disconnect();
+    const ms = (ns) => ns / 1e6;
+    pauses.sort((a, b) => a - b);
+    const result = {
+      pid: process.pid,
+      seconds: (performance.now() - started) / 1000,
+      loopDelay: {
+        p50: ms(delay.percentile(50)),
+        p99: ms(delay.percentile(99)),
+        max: ms(delay.max),
+      },
+      gc: {
+        count: pauses.length,
+        totalMs: pauses.reduce((sum, pause) => sum + pause, 0),
+        maxMs: pauses.at(-1) ?? 0,
+      },
+    };
+    if (session) {
+      const { profile } = await session.post("Profiler.stop");
+      session.disconnect();
+      const file = path.join(profileDir, `${process.pid}-${Date.now()}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      result.profile = file;
+    }
+    writeFileSync(path.join(probeDir, `${process.pid}.json`), JSON.stringify(result));
+  };
+
+  let busy = Promise.resolve();
+  process.on("SIGUSR2", () => {
+    busy = busy.then(() => (window ? end() : begin())).catch((error) => console.error("[probe]", error));
+  });
+}
