@@ -1,43 +1,78 @@
 /**
- * End-to-end: webhooks at fixed rates (100/s, 300/s) and then as fast as the
- * server takes them, through `next start` with one worker process applying
- * them. Lag is processed_at − received_at of each event, read from the
- * events table; the backlog (pending + processing + retrying) is sampled
- * twice a second. Then the processing engineer's drain benchmark
+ * End-to-end: webhooks at fixed rates (100/s, 300/s) and then as fast as
+ * they are taken, through each setup the docs recommend (and `next start` +
+ * 2 workers, the setup that used to stall), with workers applying them.
+ * Lag is processed_at − received_at of each event, from the events table;
+ * the backlog (pending + processing + retrying) is sampled twice a second.
+ * Every phase is observed: CPU per process group, event-loop delay and GC
+ * pauses in the servers and workers, PostgreSQL waits, WAL fsyncs and
+ * checkpoints, so a stall shows its cause. Then the drain benchmark
  * (scripts/bench/drain.ts): how fast 1 and 2 worker processes empty a
  * backlog of realistic payment histories.
  */
 import postgres from "postgres";
 import type { Context, SectionResult, Target } from "./support/context";
-import { drained } from "./ingest";
-import { closedLoop, fixedRate, type LoadResult } from "./support/load";
-import { port, runScript, spawnNext, spawnScript, waitForHttp, type Child } from "./support/processes";
+import { closedLoop, fixedRate, worstBySlice, type LoadResult } from "./support/load";
+import { observe, type Observation } from "./support/observe";
+import { runScript } from "./support/processes";
+import { backlog, CORES, drained, quietDisk, runtimeLine, postgresLine } from "./support/rounds";
+import {
+  startBare,
+  startNextRoute,
+  startNpmStart,
+  startReceiver,
+  withWorkers,
+  type Setup,
+} from "./support/servers";
 import { int, ms, table } from "./support/stats";
+import { code, statementLabel } from "./support/statements";
 import { BENCH_STRIPE_SECRET, deliveries } from "./support/stripe-bodies";
 
 type Phase = {
+  setup: string;
   label: string;
   rate: number | null;
   load: LoadResult;
   lag: { p50: number; p95: number; p99: number; processed: number };
   backlog: { max: number; end: number; drainMs: number };
+  observation: Observation;
 };
 
-/**
- * Starts a phase with no dirty buffers left by the phases before it, as
- * benchmark runs of PostgreSQL usually do: otherwise a checkpoint that
- * earlier phases triggered ends with an fsync in the middle of this one,
- * which on this disk holds every commit for seconds.
- */
-async function quietDisk(sql: postgres.Sql): Promise<void> {
-  await sql`checkpoint`;
-}
+type SetupPlan = {
+  label: string;
+  /** Recommended in README / docs/scaling.md: held to the targets. */
+  recommended: boolean;
+  rates: (number | null)[];
+  start: (context: Context, env: Record<string, string>) => Promise<Setup>;
+};
 
-async function backlogNow(sql: postgres.Sql): Promise<number> {
-  const [row] = await sql<{ n: number }[]>`
-    select count(*)::int as n from events where status in ('pending', 'processing', 'retrying')`;
-  return row!.n;
-}
+const SETUPS: SetupPlan[] = [
+  {
+    label: "npm start (web + 1 worker)",
+    recommended: true,
+    rates: [100, 300, null],
+    start: (context, env) => startNpmStart(context, env, { worker: true }),
+  },
+  {
+    label: "npm start + npm run worker (web + 2 workers)",
+    recommended: true,
+    rates: [300, null],
+    start: async (context, env) => withWorkers(await startNpmStart(context, env, { worker: true }), env, 1),
+  },
+  {
+    label: "npm run receiver + 2 × npm run worker",
+    recommended: true,
+    rates: [300, null],
+    start: async (_context, env) => withWorkers(await startReceiver(env), env, 2),
+  },
+  {
+    // The setup that stalled for seconds when npm start served webhooks through Next.js.
+    label: "next start (route handler) + 2 × npm run worker",
+    recommended: false,
+    rates: [300],
+    start: async (context, env) => withWorkers(await startNextRoute(context, env), env, 2),
+  },
+];
 
 async function lagOf(sql: postgres.Sql, prefix: string) {
   const [row] = await sql<{ p50: number; p95: number; p99: number; processed: number }[]>`
@@ -55,213 +90,287 @@ async function lagOf(sql: postgres.Sql, prefix: string) {
 
 async function phase(
   sql: postgres.Sql,
-  url: string,
-  label: string,
+  setup: Setup,
+  setupLabel: string,
   rate: number | null,
   durationMs: number,
-  namespace: string,
+  prefix: string,
 ): Promise<Phase> {
-  const prefix = `e2e${namespace}r${rate ?? "max"}`;
   await quietDisk(sql);
   const bodies = deliveries(prefix, Math.ceil(((rate ?? 3_000) * durationMs) / 1000) + 10);
   let max = 0;
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      max = Math.max(max, await backlogNow(sql));
+      max = Math.max(max, await backlog(sql));
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   })();
+  const stop = await observe(sql, setup);
   const load =
     rate === null
-      ? await closedLoop({ url }, bodies, { connections: 16, durationMs })
-      : await fixedRate({ url }, bodies, { rate, durationMs });
+      ? await closedLoop({ url: setup.webhookUrl }, bodies, { connections: 16, durationMs })
+      : await fixedRate({ url: setup.webhookUrl }, bodies, { rate, durationMs });
   sampling = false;
   await sampler;
-  const end = await backlogNow(sql);
+  const end = await backlog(sql);
   const drainStarted = performance.now();
   await drained(sql, 180_000);
   const drainMs = end === 0 ? 0 : performance.now() - drainStarted;
-  return { label, rate, load, lag: await lagOf(sql, prefix), backlog: { max, end, drainMs } };
+  const observation = await stop();
+  return {
+    setup: setupLabel,
+    label: rate === null ? "max (16 connections)" : `${rate}/s`,
+    rate,
+    load,
+    lag: await lagOf(sql, prefix),
+    backlog: { max, end, drainMs },
+    observation,
+  };
 }
 
-type Setup = { label: string; web: "next" | "receiver"; workers: number; rates: (number | null)[] };
-
-const SETUPS: Setup[] = [
-  { label: "next start + 1 worker (npm start)", web: "next", workers: 1, rates: [100, 300, null] },
-  { label: "next start + 2 workers", web: "next", workers: 2, rates: [300] },
-  { label: "receiver + 2 workers", web: "receiver", workers: 2, rates: [300, null] },
-];
+const isFlat = (p: Phase) => p.backlog.end <= Math.max(20, (p.rate ?? p.load.rps) / 2);
 
 export async function endToEndSection(context: Context): Promise<SectionResult> {
   const durationMs = Number(process.env.BENCH_SECONDS ?? (context.quick ? 3 : 15)) * 1000;
-  const parts: string[] = [];
-  const targets: Target[] = [];
-  const phases: (Phase & { setup: string })[] = [];
-  let control: LoadResult | null = null;
-  if (context.hasBuild) {
-    const url = await context.database.create("bench_e2e");
-    const sql = postgres(url, { max: 2, onnotice: () => {} });
-    const env = { DATABASE_URL: url, STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET, SIMULATE: "0" };
-    const nextPort = port();
-    const receiverPort = port();
-    const servers: Child[] = [
-      spawnNext(context.distDir, nextPort, env),
-      spawnScript("scripts/receiver.ts", { ...env, RECEIVER_PORT: String(receiverPort) }),
-    ];
-    const barePort = port();
-    servers.push(spawnScript("scripts/bench/bare-server.ts", { ...env, BARE_PORT: String(barePort) }));
-    const webhook = {
-      next: `http://127.0.0.1:${nextPort}/api/webhooks/stripe`,
-      receiver: `http://127.0.0.1:${receiverPort}/api/webhooks/stripe`,
-    };
-    const bareUrl = `http://127.0.0.1:${barePort}/`;
+  const only = process.env.BENCH_SETUPS?.split(",");
+  const plans = SETUPS.filter(
+    (plan) =>
+      (!only || only.some((word) => plan.label.includes(word))) &&
+      (context.hasBuild || !plan.label.startsWith("next")),
+  );
+  const progress = context.progress(1 + plans.reduce((sum, plan) => sum + plan.rates.length, 0) + 1);
+  const phases: Phase[] = [];
+  const url = await context.database.create("bench_e2e");
+  const sql = postgres(url, { max: 3, onnotice: () => {} });
+  const env = { DATABASE_URL: url, STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET, SIMULATE: "0" };
+  let control: Phase | null = null;
+  try {
+    // Control: the bare baseline at the same open-loop rate, no processing. Its tail is
+    // the machine's own (fsync and scheduling stalls), which no server on it can beat.
+    progress.step("control: bare baseline at 300/s");
+    const bare = await startBare(env);
     try {
-      for (const target of [...Object.values(webhook), bareUrl]) await waitForHttp(target, 120_000);
-      // Control: the bare baseline at the same open-loop rate, no processing. Its tail is
-      // the machine's own (fsync and scheduling stalls), which no server on it can beat.
-      await closedLoop({ url: bareUrl }, deliveries("e2ebarewarm", 400), {
+      await closedLoop({ url: bare.webhookUrl }, deliveries("e2ebarewarm", 400), {
         connections: 8,
         durationMs: 1_000,
       });
-      await quietDisk(sql);
-      control = await fixedRate({ url: bareUrl }, deliveries("e2ebare", 300 * (durationMs / 1000) + 10), {
-        rate: 300,
-        durationMs,
-      });
-      let setupIndex = 0;
-      for (const setup of SETUPS) {
-        setupIndex++;
-        const workers = Array.from({ length: setup.workers }, () => spawnScript("scripts/worker.ts", env));
-        try {
-          // Warm the route (fills caches and pools) and let the workers come up on it.
-          await closedLoop({ url: webhook[setup.web] }, deliveries(`e2ewarm${setupIndex}`, 400), {
-            connections: 8,
-            durationMs: 1_000,
-          });
-          await drained(sql, 60_000);
-          for (const rate of setup.rates) {
-            const label = rate === null ? "max (16 connections)" : `${rate}/s`;
-            const result = await phase(sql, webhook[setup.web], label, rate, durationMs, `s${setupIndex}`);
-            phases.push({ ...result, setup: setup.label });
-          }
-        } finally {
-          await Promise.all(workers.map((worker) => worker.stop()));
-        }
-      }
+      control = await phase(sql, bare, "bare baseline (control)", 300, durationMs, "e2ebare");
     } finally {
-      await Promise.all(servers.map((child) => child.stop()));
-      await sql.end();
+      await bare.stop();
     }
-    parts.push(
-      `Each setup runs its web process and worker processes (\`scripts/worker.ts\`, as \`npm run worker\`) on this machine's two cores beside PostgreSQL and the load generator, ${
-        durationMs / 1000
-      } s per phase. Fixed rates are an open loop (latency counted from when each request was due, so stalls are not hidden); "max" is a closed loop. Lag = processed_at − received_at per event, from the events table. Backlog = events pending, processing or retrying, sampled every 0.5 s; "flat" means the phase ended with at most half a second of deliveries waiting.`,
-      "",
-      table(
-        [
-          "setup",
-          "rate",
-          "achieved/s",
-          "ack p50 ms",
-          "ack p99 ms",
-          "lag p50 ms",
-          "lag p95 ms",
-          "lag p99 ms",
-          "processed",
-          "backlog max",
-          "backlog at end",
-          "drained after",
-          "flat",
-        ],
-        phases.map((p) => [
-          p.setup,
-          p.label,
-          int(p.load.rps),
-          ms(p.load.p50),
-          ms(p.load.p99),
-          ms(p.lag.p50),
-          ms(p.lag.p95),
-          ms(p.lag.p99),
-          `${int(p.lag.processed)}/${int(p.load.ok)}`,
-          int(p.backlog.max),
-          int(p.backlog.end),
-          `${(p.backlog.drainMs / 1000).toFixed(1)} s`,
-          isFlat(p) ? "yes" : "no",
-        ]),
-      ),
-    );
-    if (control)
-      parts.push(
-        "",
-        `Control, same open loop at 300/s against the bare baseline (node:http, signature check, one-index insert, no processing): ack p50 ${ms(
-          control.p50,
-        )} ms, p99 ${ms(control.p99)} ms, max ${ms(control.max)} ms. At 300/s for ${
-          durationMs / 1000
-        } s the p99 is the ${int(Math.ceil(3 * (durationMs / 1000)))}th-slowest of ${int(
-          300 * (durationMs / 1000),
-        )} replies: any stall of about ${int(durationMs / 100)} ms in the phase sets it on its own.`,
-      );
-    for (const setup of SETUPS) {
-      const mine = phases.filter((p) => p.setup === setup.label);
-      const at300 = mine.find((p) => p.rate === 300);
-      const unsaturated = mine.filter((p) => p.rate !== null);
-      if (!at300) continue;
-      targets.push(
-        {
-          name: `p99 ack < 50 ms at 300/s, processing on — ${setup.label}`,
-          value: `${ms(at300.load.p99)} ms`,
-          target: "< 50 ms",
-          met: at300.load.p99 < 50,
-        },
-        {
-          name: `backlog flat (fixed rates) — ${setup.label}`,
-          value: unsaturated.map((p) => `${p.label}: end ${p.backlog.end}, max ${p.backlog.max}`).join("; "),
-          target: "flat",
-          met: unsaturated.every(isFlat),
-        },
-        {
-          name: `lag p95 < 100 ms when not saturated — ${setup.label}`,
-          value: unsaturated
-            .map((p) => `${p.label}: ${ms(p.lag.p95)} ms${isFlat(p) ? "" : " (saturated: backlog grew)"}`)
-            .join("; "),
-          target: "< 100 ms",
-          met: unsaturated.filter(isFlat).every((p) => p.lag.p95 < 100) && unsaturated.some(isFlat),
-        },
-      );
+    progress.tick();
+    for (const [index, plan] of plans.entries()) {
+      progress.step(`starting ${plan.label}`);
+      const setup = await plan.start(context, env);
+      try {
+        // Warm the path (fills caches and pools) and let the workers come up on it.
+        await closedLoop({ url: setup.webhookUrl }, deliveries(`e2ewarm${index}`, 400), {
+          connections: 8,
+          durationMs: 1_000,
+        });
+        await drained(sql, 60_000);
+        for (const rate of plan.rates) {
+          progress.step(`${plan.label} at ${rate === null ? "max" : `${rate}/s`}`);
+          phases.push(await phase(sql, setup, plan.label, rate, durationMs, `e2es${index}r${rate ?? "max"}`));
+          progress.tick();
+        }
+      } finally {
+        await setup.stop();
+      }
     }
-  } else {
-    parts.push("No production build: the fixed-rate phases were skipped.");
+  } finally {
+    await sql.end();
   }
 
+  progress.step("drain benchmark");
   const drainEvents = context.quick ? 1_000 : 5_000;
   const drainUrl = await context.database.create("bench_drain");
   const drain = await runScript("scripts/bench/drain.ts", [String(drainEvents), "1,2"], {
     DATABASE_URL: drainUrl,
   });
-  parts.push("", "### Drain rate (scripts/bench/drain.ts)", "", "```", drain.trim(), "```");
-  const rates = [...drain.matchAll(/^\|\s*(\d+)\s*\|\s*[\d.]+\s*\|\s*(\d+)\s*\|/gm)].map((m) => ({
-    workers: Number(m[1]),
-    rate: Number(m[2]),
-  }));
-  const maxPhase = phases.find((p) => p.rate === null && p.setup === SETUPS[0]!.label);
-  if (maxPhase && rates.length) {
-    const best = Math.max(...rates.map((r) => r.rate));
+  progress.tick();
+  return report(phases, control, plans, drain, durationMs);
+}
+
+function report(
+  phases: Phase[],
+  control: Phase | null,
+  plans: SetupPlan[],
+  drain: string,
+  durationMs: number,
+): SectionResult {
+  const seconds = durationMs / 1000;
+  const parts: string[] = [
+    `Each setup runs its web process and workers on this machine's ${CORES} cores beside PostgreSQL and the load generator, ${seconds} s per phase, after a checkpoint. Fixed rates are an open loop (latency counted from when each request was due, so stalls are not hidden); "max" is a closed loop. Lag = processed_at − received_at per event, from the events table. Backlog = events pending, processing or retrying, sampled every 0.5 s; "flat" means the phase ended with at most half a second of deliveries waiting. "npm start" is \`scripts/start.ts\` itself (its web process answers webhooks on node:http; its worker runs in its main process); extra workers are \`npm run worker\` processes.`,
+    "",
+    table(
+      [
+        "setup",
+        "rate",
+        "achieved/s",
+        "ack p50 ms",
+        "ack p99 ms",
+        "ack max ms",
+        "lag p50 ms",
+        "lag p95 ms",
+        "processed",
+        "backlog max",
+        "backlog at end",
+        "drained after",
+        "flat",
+      ],
+      phases.map((p) => [
+        p.setup,
+        p.label,
+        int(p.load.rps),
+        ms(p.load.p50),
+        ms(p.load.p99),
+        ms(p.load.max),
+        ms(p.lag.p50),
+        ms(p.lag.p95),
+        `${int(p.lag.processed)}/${int(p.load.ok)}`,
+        int(p.backlog.max),
+        int(p.backlog.end),
+        `${(p.backlog.drainMs / 1000).toFixed(1)} s`,
+        isFlat(p) ? "yes" : "no",
+      ]),
+    ),
+    "",
+  ];
+  if (control)
     parts.push(
+      `Control, the same open loop at 300/s against the bare baseline (node:http, signature check, one-index insert, no processing): ack p50 ${ms(
+        control.load.p50,
+      )} ms, p99 ${ms(control.load.p99)} ms, max ${ms(control.load.max)} ms. At 300/s for ${seconds} s the p99 is the ${int(
+        Math.ceil(3 * seconds),
+      )}th-slowest of ${int(300 * seconds)} replies: any stall of about ${int(durationMs / 100)} ms in the phase sets it on its own.`,
       "",
-      `Processing alone drains at most ${int(best)} events/s here; Next.js with one worker running acknowledges ${int(
-        maxPhase.load.rps,
-      )}/s as fast as it can (the "max" phase), ${
-        maxPhase.backlog.end <= Math.max(20, maxPhase.load.rps / 2)
-          ? "and the worker keeps up with it"
-          : "and the backlog grows"
-      }: every event costs CPU in the web process, the worker and PostgreSQL on the same two cores.`,
+    );
+  const observed = control ? [control, ...phases] : phases;
+  parts.push(
+    "### What each phase cost and waited on",
+    "",
+    "CPU per acknowledged event (user + system from /proc, observed until the last event was applied) by process group; the event loops' delay (perf_hooks.monitorEventLoopDelay) and GC pauses (PerformanceObserver) inside the web process and the workers; what PostgreSQL's backends waited on (pg_stat_activity sampled every 50 ms), WAL fsyncs (pg_stat_io with track_wal_io_timing) and checkpoints. The worst latency per half second locates a stall in time.",
+    "",
+    table(
+      [
+        "setup",
+        "rate",
+        "web ms",
+        "worker ms",
+        "PostgreSQL ms",
+        "load ms",
+        "web process",
+        "workers",
+        "PostgreSQL waits",
+        "WAL fsyncs/event × mean",
+        "checkpoints",
+        "worst ack per 0.5 s, ms",
+      ],
+      observed.map((p) => {
+        const events = Math.max(1, p.load.ok);
+        const cpu = (group: string) =>
+          p.observation.cpuMs[group] === undefined ? "—" : ms(p.observation.cpuMs[group]! / events);
+        const line = postgresLine({
+          load: p.load,
+          rate: p.load.rps,
+          answered: events,
+          observation: p.observation,
+        });
+        const worst = worstBySlice(p.load, 500);
+        return [
+          p.setup,
+          p.label,
+          cpu("web"),
+          cpu("worker"),
+          cpu("postgres"),
+          cpu("load"),
+          runtimeLine({ load: p.load, rate: 0, answered: events, observation: p.observation }, "web"),
+          runtimeLine({ load: p.load, rate: 0, answered: events, observation: p.observation }, "worker"),
+          line.waits,
+          line.fsync,
+          line.checkpoints,
+          worst.length ? `${worst.map((value) => Math.round(value)).join(" ")}` : "closed loop",
+        ];
+      }),
+    ),
+    "",
+    "### PostgreSQL statements per acknowledged event at 300/s",
+    "",
+    "The statements each setup ran most often per acknowledged event (pg_stat_statements), with their execution time and WAL per event: how many claims, commits and wake-ups each event cost.",
+    "",
+    ...observed
+      .filter((p) => p.rate === 300)
+      .flatMap((p) => [
+        `${p.setup}:`,
+        "",
+        table(
+          ["statement", "calls/event", "rows/call", "time/event", "WAL/event"],
+          [...p.observation.statements]
+            .sort((a, b) => b.calls - a.calls)
+            .slice(0, 6)
+            .map((statement) => [
+              code(statementLabel(statement.query, 60)),
+              (statement.calls / Math.max(1, p.load.ok)).toFixed(2),
+              (statement.rows / statement.calls).toFixed(1),
+              `${Math.round((statement.exec_ms * 1000) / Math.max(1, p.load.ok))} µs`,
+              `${int(statement.wal_bytes / Math.max(1, p.load.ok))} B`,
+            ]),
+        ),
+        "",
+      ]),
+    "### Drain rate (scripts/bench/drain.ts)",
+    "",
+    "```",
+    drain.trim(),
+    "```",
+  );
+
+  const targets: Target[] = [];
+  for (const plan of plans.filter((candidate) => candidate.recommended)) {
+    const mine = phases.filter((p) => p.setup === plan.label);
+    const at300 = mine.find((p) => p.rate === 300);
+    const unsaturated = mine.filter((p) => p.rate !== null);
+    if (!at300) continue;
+    targets.push(
+      {
+        name: `p99 ack < 50 ms at 300/s, processing on — ${plan.label}`,
+        value: `${ms(at300.load.p99)} ms`,
+        target: "< 50 ms",
+        met: at300.load.p99 < 50,
+        ...(at300.load.p99 < 50 ? {} : { reason: stallReason(at300, control) }),
+      },
+      {
+        name: `backlog flat (fixed rates) — ${plan.label}`,
+        value: unsaturated.map((p) => `${p.label}: end ${p.backlog.end}, max ${p.backlog.max}`).join("; "),
+        target: "flat",
+        met: unsaturated.every(isFlat),
+      },
+      {
+        name: `lag p95 < 100 ms when not saturated — ${plan.label}`,
+        value: unsaturated
+          .map((p) => `${p.label}: ${ms(p.lag.p95)} ms${isFlat(p) ? "" : " (saturated: backlog grew)"}`)
+          .join("; "),
+        target: "< 100 ms",
+        met: unsaturated.filter(isFlat).every((p) => p.lag.p95 < 100) && unsaturated.some(isFlat),
+      },
     );
   }
   return { title: "End-to-end", markdown: parts.join("\n"), targets };
 }
 
-function isFlat(p: Phase): boolean {
-  const perHalfSecond = (p.rate ?? p.load.rps) / 2;
-  return p.backlog.end <= Math.max(20, perHalfSecond);
+/** What a slow phase measured: the machine's own stalls (the control), its CPU, fsyncs, GC and event loops. */
+function stallReason(p: Phase, control: Phase | null): string {
+  const { pg, machine, probes } = p.observation;
+  const loops = [...(probes.web ?? []), ...(probes.worker ?? [])];
+  const worstLoop = Math.max(0, ...loops.map((probe) => probe.loopDelay.max));
+  const worstGc = Math.max(0, ...loops.map((probe) => probe.gc.maxMs));
+  const parts = [
+    `machine ${Math.round((100 * machine.busyMs) / Math.max(1, machine.capacityMs))}% busy`,
+    `WAL fsync mean ${ms(pg.wal.fsyncMs / Math.max(1, pg.wal.fsyncs))} ms`,
+    `worst event-loop delay ${ms(worstLoop)} ms, GC pause ${ms(worstGc)} ms`,
+  ];
+  if (control) parts.push(`the bare control at 300/s: p99 ${ms(control.load.p99)} ms`);
+  return parts.join("; ");
 }

@@ -14,8 +14,10 @@ import { writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildIsStale } from "@/lib/runtime/build";
+import { sectionProgress, type Progress } from "./support/progress";
 import { benchDatabase } from "./support/database";
 import type { Context, SectionResult } from "./support/context";
+import { removeProbes } from "./support/probes";
 import { hasBuild, root, run } from "./support/processes";
 import { table, verdict } from "./support/stats";
 
@@ -45,7 +47,7 @@ async function ensureBuild(distDir: string): Promise<boolean> {
   return hasBuild(distDir);
 }
 
-async function machine(context: Context) {
+async function machine(context: { database: Context["database"]; quick: boolean }) {
   const cpus = os.cpus();
   const nextVersion = (await import("next/package.json", { with: { type: "json" } })).default.version;
   return table(
@@ -83,18 +85,27 @@ async function main() {
   const started = Date.now();
   const built = await ensureBuild(distDir);
   const database = await benchDatabase();
-  const context: Context = { database, quick, distDir, hasBuild: built };
   const results: SectionResult[] = [];
   try {
-    for (const name of names) {
-      say(`${name}…`);
+    for (const [index, name] of names.entries()) {
       const sectionStarted = Date.now();
+      let progress: Progress | undefined;
+      const label = `bench ${index + 1}/${names.length} ${name}`;
+      const context: Context = {
+        database,
+        quick,
+        distDir,
+        hasBuild: built,
+        progress: (total) => (progress = sectionProgress(label, total)),
+      };
+      say(`${name}…`);
       // One failing section is reported, not allowed to lose the others' figures.
       const result = await SECTIONS[name]!(context).catch((error: Error): SectionResult => ({
         title: name,
         markdown: `This section failed: \`${String(error.message).split("\n")[0]}\``,
         targets: [],
       }));
+      progress?.done();
       say(`${name} done in ${Math.round((Date.now() - sectionStarted) / 1000)} s`);
       results.push(result);
       console.log(`\n## ${result.title}\n\n${result.markdown}\n`);
@@ -109,17 +120,18 @@ async function main() {
       "",
       "## Machine and versions",
       "",
-      await machine(context),
+      await machine({ database, quick }),
       "",
       "## Targets",
       "",
       table(
-        ["target", "measured", "goal", "verdict"],
+        ["target", "measured", "goal", "verdict", "limit measured when not met"],
         targets.map((target) => [
           target.name,
           target.value,
           target.target,
           target.met === null ? "not measured" : verdict(target.met),
+          target.reason ?? "",
         ]),
       ),
       "",
@@ -140,6 +152,7 @@ async function main() {
     }
   } finally {
     await database.stop();
+    removeProbes();
   }
 }
 

@@ -1,184 +1,328 @@
 /**
- * Ingest: signed Stripe webhooks acknowledged per second and their latency,
- * through `next start` (with a worker process applying them, as `npm start`
- * runs), through `npm run receiver`, and through the bare baseline, all in
- * one run on one PostgreSQL. The framework floor is the same Next.js server
- * answering `POST /api/webhooks/none`: a 404 from the same route with no
- * database work, i.e. what Next.js alone costs per request.
+ * Ingest: signed Stripe webhooks acknowledged per second, closed loop, by
+ *
+ * - the bare baseline (node:http + signature check + one-index insert);
+ * - `npm start` (its web process answers webhooks itself), worker idle
+ *   (WORKER=off) and with its worker applying every event;
+ * - the Next.js route handler under `next start`, against the framework
+ *   floor: the same server answering the route's 404 (no body, no database);
+ * - `npm run receiver`, idle and beside a worker.
+ *
+ * Every round is observed (CPU per process group, PostgreSQL waits and WAL,
+ * event-loop delay and GC in the servers), each is run BENCH_REPEAT times
+ * (best kept: interference from other load only ever slows a round), and a
+ * last, profiled window per setup shows where the CPU goes.
  */
 import postgres from "postgres";
-import type { Context, SectionResult } from "./support/context";
-import { closedLoop, type LoadResult } from "./support/load";
-import { port, spawnNext, spawnScript, waitForHttp, waitUntil, type Child } from "./support/processes";
+import type { Context, SectionResult, Target } from "./support/context";
+import {
+  closedRound,
+  cpuPerEvent,
+  limitOf,
+  machineLine,
+  postgresLine,
+  profileRows,
+  runtimeLine,
+  statementRows,
+  type Measured,
+} from "./support/rounds";
+import {
+  startBare,
+  startNextRoute,
+  startNpmStart,
+  startReceiver,
+  withWorkers,
+  type Setup,
+} from "./support/servers";
 import { int, ms, ratio, table } from "./support/stats";
 import { BENCH_STRIPE_SECRET, deliveries } from "./support/stripe-bodies";
 
 export const CONNECTIONS = 16;
 
-type Row = { name: string; result: LoadResult; stored?: number };
+type Round = {
+  key: string;
+  name: string;
+  setup: string;
+  path: string;
+  /** Every answer counts (the floor's 404s), not only 2xx. */
+  countAll?: boolean;
+  /** A worker applies every event: observed until the last one is applied. */
+  applied?: boolean;
+};
 
-/** The floor's replies are all 404s by design: count every answer there, only 2xx elsewhere. */
-const answered = (name: string, result: LoadResult) =>
-  name.includes("floor") ? result.sent / result.seconds : result.rps;
+const ROUNDS_IDLE: Round[] = [
+  { key: "bare", name: "bare node:http + verify + INSERT", setup: "bare", path: "/" },
+  {
+    key: "npm",
+    name: "npm start (web process), worker idle",
+    setup: "npm",
+    path: "/api/webhooks/stripe",
+  },
+  {
+    key: "floor",
+    name: "next start: empty-route floor (404, no DB)",
+    setup: "next",
+    path: "/api/webhooks/none",
+    countAll: true,
+  },
+  {
+    key: "route",
+    name: "next start: Tally route handler, worker idle",
+    setup: "next",
+    path: "/api/webhooks/stripe",
+  },
+  { key: "receiver", name: "npm run receiver, worker idle", setup: "receiver", path: "/api/webhooks/stripe" },
+];
 
-export async function drained(sql: postgres.Sql, timeoutMs: number): Promise<boolean> {
-  return waitUntil(async () => {
-    const [row] = await sql<{ n: number }[]>`
-      select count(*)::int as n from events where status in ('pending', 'processing', 'retrying')`;
-    return row!.n === 0;
-  }, timeoutMs);
-}
-
-type Round = { name: string; url: string; worker: boolean };
+const ROUNDS_APPLIED: Round[] = [
+  {
+    key: "npmApplied",
+    name: "npm start, its worker applying every event",
+    setup: "npmApplied",
+    path: "/api/webhooks/stripe",
+    applied: true,
+  },
+  {
+    key: "receiverApplied",
+    name: "npm run receiver + npm run worker applying every event",
+    setup: "receiverApplied",
+    path: "/api/webhooks/stripe",
+    applied: true,
+  },
+];
 
 export async function ingestSection(context: Context): Promise<SectionResult> {
   const url = await context.database.create("bench_ingest");
-  const sql = postgres(url, { max: 2, onnotice: () => {} });
+  const sql = postgres(url, { max: 3, onnotice: () => {} });
   const env = { DATABASE_URL: url, STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET, SIMULATE: "0" };
   const durationMs = Number(process.env.BENCH_SECONDS ?? (context.quick ? 2 : 8)) * 1000;
-  const warmupMs = context.quick ? 500 : 2_000;
-  const children: Child[] = [];
-  let worker: Child | null = null;
-  const rows: Row[] = [];
-  try {
-    const barePort = port();
-    const receiverPort = port();
-    const nextPort = port();
-    children.push(spawnScript("scripts/bench/bare-server.ts", { ...env, BARE_PORT: String(barePort) }));
-    children.push(spawnScript("scripts/receiver.ts", { ...env, RECEIVER_PORT: String(receiverPort) }));
-    if (context.hasBuild) children.push(spawnNext(context.distDir, nextPort, env));
-    const next = (path: string) => `http://127.0.0.1:${nextPort}${path}`;
-    const receiver = `http://127.0.0.1:${receiverPort}/api/webhooks/stripe`;
+  const repeat = Number(process.env.BENCH_REPEAT ?? (context.quick ? 1 : 2));
+  const only = process.env.BENCH_TARGETS?.split(",");
+  const wanted = (round: Round) => !only || only.some((word) => round.key.includes(word));
+  const idle = ROUNDS_IDLE.filter((round) => wanted(round) && (round.setup !== "next" || context.hasBuild));
+  const applied = ROUNDS_APPLIED.filter(wanted);
+  const progress = context.progress((idle.length + applied.length) * (repeat + 1));
+  const best = new Map<string, Measured>();
+  const profiled = new Map<string, Measured>();
+  let sequence = 0;
 
-    // Rounds without the worker first (its backlog then waits), then with it, as `npm start` runs.
-    let rounds: Round[] = [
-      { name: "bare node:http + INSERT", url: `http://127.0.0.1:${barePort}/`, worker: false },
-      ...(context.hasBuild
-        ? [
-            {
-              name: "next start: framework floor (404, no DB)",
-              url: next("/api/webhooks/none"),
-              worker: false,
-            },
-          ]
-        : []),
-      { name: "npm run receiver, worker idle", url: receiver, worker: false },
-      ...(context.hasBuild
-        ? [
-            {
-              name: "next start: Tally webhook route, worker idle",
-              url: next("/api/webhooks/stripe"),
-              worker: false,
-            },
-          ]
-        : []),
-      ...(context.hasBuild
-        ? [
-            {
-              name: "next start: Tally webhook route, worker running",
-              url: next("/api/webhooks/stripe"),
-              worker: true,
-            },
-          ]
-        : []),
-      { name: "npm run receiver, worker running", url: receiver, worker: true },
-    ];
-    // BENCH_TARGETS=bare,receiver narrows the run while tuning (rounds whose name contains a word).
-    const only = process.env.BENCH_TARGETS?.split(",");
-    if (only) rounds = rounds.filter((round) => only.some((word) => round.name.includes(word)));
-    for (const round of rounds) await waitForHttp(round.url, 120_000);
-
-    let index = 0;
-    for (const round of rounds) {
-      index++;
-      if (round.worker && !worker) {
-        // The idle rounds' events were counted; the worker starts on an empty queue instead of their backlog.
-        await sql`truncate events restart identity cascade`;
-        worker = spawnScript("scripts/worker.ts", env);
-      }
-      const prefix = `ing${index}`;
-      // No round inherits a checkpoint the rounds before it set off (see end-to-end.ts).
-      await sql`checkpoint`;
-      const bodies = deliveries(prefix, Math.ceil((durationMs + warmupMs) * 5));
-      const warmup = Math.ceil(warmupMs * 2);
-      await closedLoop(round, bodies.slice(0, warmup), { connections: CONNECTIONS, durationMs: warmupMs });
-      if (round.worker) await drained(sql, 60_000);
-      const result = await closedLoop(round, bodies.slice(warmup), { connections: CONNECTIONS, durationMs });
-      const [stored] = await sql<{ n: number }[]>`
-        select (select count(*)::int from events where provider_event_id = any(${result.acknowledged}))
-             + (select count(*)::int from bare_events where provider_event_id = any(${result.acknowledged})) as n`;
-      rows.push({ name: round.name, result, stored: stored!.n });
-      // The worker's backlog from this round must not steal CPU from the next one.
-      if (round.worker) await drained(sql, 120_000);
+  const run = async (setup: Setup, round: Round, profile = false) => {
+    progress.step(`${profile ? "profiling " : ""}${round.name}`);
+    const prefix = `ing${++sequence}`;
+    const measured = await closedRound(
+      sql,
+      setup,
+      `${setup.origin}${round.path}`,
+      deliveries(prefix, Math.ceil((durationMs / 1000) * 6_000)),
+      {
+        connections: CONNECTIONS,
+        durationMs: profile ? Math.min(durationMs, 4_000) : durationMs,
+        warmup: deliveries(`${prefix}w`, 6_000),
+        countAll: round.countAll,
+        applied: round.applied,
+        profile,
+      },
+    );
+    if (!round.countAll) {
+      const [row] = await sql<{ n: number }[]>`
+        select (select count(*)::int from events where provider_event_id = any(${measured.load.acknowledged}))
+             + (select count(*)::int from bare_events where provider_event_id = any(${measured.load.acknowledged})) as n`;
+      measured.stored = row!.n;
     }
+    progress.tick();
+    if (profile) profiled.set(round.key, measured);
+    else if (!best.has(round.key) || measured.rate > best.get(round.key)!.rate) best.set(round.key, measured);
+  };
+
+  const starters: Record<string, () => Promise<Setup>> = {
+    bare: () => startBare(env),
+    npm: () => startNpmStart(context, env, { worker: false }),
+    next: () => startNextRoute(context, env),
+    receiver: () => startReceiver(env),
+    npmApplied: () => startNpmStart(context, env, { worker: true }),
+    receiverApplied: async () => withWorkers(await startReceiver(env), env, 1),
+  };
+
+  try {
+    // Idle rounds: every setup up at once, rounds interleaved so slow drift in the machine hits all alike.
+    const setups = new Map<string, Setup>();
+    try {
+      for (const round of idle)
+        if (!setups.has(round.setup)) setups.set(round.setup, await starters[round.setup]!());
+      for (let pass = 0; pass < repeat; pass++)
+        for (const round of idle) await run(setups.get(round.setup)!, round);
+      for (const round of idle) await run(setups.get(round.setup)!, round, true);
+    } finally {
+      await Promise.all([...setups.values()].map((setup) => setup.stop()));
+    }
+    // The idle rounds' events were counted; a worker starts on an empty queue instead of their backlog.
+    await sql`truncate events restart identity cascade`;
+    for (const round of applied) {
+      const setup = await starters[round.setup]!();
+      try {
+        for (let pass = 0; pass < repeat; pass++) await run(setup, round);
+        await run(setup, round, true);
+      } finally {
+        await setup.stop();
+      }
+    }
+    progress.done();
   } finally {
-    await Promise.all([...children, ...(worker ? [worker] : [])].map((child) => child.stop()));
     await sql.end();
   }
+  return report(best, profiled, { durationMs, repeat });
+}
 
-  const find = (words: string) => rows.find((row) => row.name.includes(words))?.result;
-  const bare = find("bare") ?? rows[0]!.result;
-  const floor = find("floor");
-  const nextRunning = find("webhook route, worker running");
-  const nextIdle = find("webhook route, worker idle");
-  const receiverIdle = find("receiver, worker idle");
-  const receiverRunning = find("receiver, worker running");
-  const vsBare = (result: LoadResult | undefined) => (result ? result.rps / bare.rps : NaN);
-  const markdown = [
-    `${CONNECTIONS} keep-alive connections, closed loop, ${durationMs / 1000} s per round after a ${
-      warmupMs / 1000
-    } s warm-up; every delivery is a unique, pre-signed \`payment_intent.succeeded\` event of ${
+function report(
+  best: Map<string, Measured>,
+  profiled: Map<string, Measured>,
+  { durationMs, repeat }: { durationMs: number; repeat: number },
+): SectionResult {
+  const all = [...ROUNDS_IDLE, ...ROUNDS_APPLIED].filter((round) => best.has(round.key));
+  const bare = best.get("bare");
+  const floor = best.get("floor");
+  const vsBare = (measured: Measured) => (bare ? measured.rate / bare.rate : NaN);
+  const markdown: string[] = [
+    `${CONNECTIONS} keep-alive connections, closed loop, ${durationMs / 1000} s per round after a 2 s warm-up, best of ${repeat} (rounds interleaved; other load on the machine only ever slows a round). Every delivery is a unique, pre-signed \`payment_intent.succeeded\` event of ${
       deliveries("x", 1)[0]!.body.length
-    } bytes. The bare baseline checks the same signature with the same code and makes each event durable with one \`INSERT … ON CONFLICT DO NOTHING\` (one primary key) on the same PostgreSQL. Tally stores the full event row (raw body, parsed payload, kept headers, the events table's indexes for the dashboard and the worker's claims). "Worker idle" rounds run before a worker process exists (their events wait); "worker running" rounds have \`scripts/worker.ts\` applying every event as it arrives, as \`npm start\` does, on the same two cores. The framework floor is the same Next.js server answering \`POST /api/webhooks/none\` (the webhook route's 404 for an unknown provider: no body read, no database work). "Stored" counts the acknowledged event ids found in the database afterwards.`,
+    } bytes. The bare baseline checks the same signature with the same code and makes each event durable with one \`INSERT … ON CONFLICT DO NOTHING\` (one primary key) on the same PostgreSQL. Tally stores the full event row (raw body, parsed payload, kept headers, the events table's indexes). "npm start" is \`scripts/start.ts\` itself on the bench's database: its web process (\`scripts/web-server.ts\`) answers \`/api/webhooks/*\` through lib/inbox on node:http and hands everything else to Next.js; "worker idle" runs it with \`WORKER=off\`, "applying every event" with its worker on, observed until the last event is applied. The empty-route floor is \`next start\` answering \`POST /api/webhooks/none\` (the route's 404: no body read, no database work). "Stored" counts the acknowledged event ids found in the database afterwards.`,
     "",
     table(
-      ["round", "requests/s", "p50 ms", "p99 ms", "max ms", "2xx", "stored", "other statuses", "vs bare"],
-      rows.map(({ name, result, stored }) => [
-        name,
-        int(answered(name, result)),
-        ms(result.p50),
-        ms(result.p99),
-        ms(result.max),
-        int(result.ok),
-        name.includes("floor") ? "—" : int(stored ?? 0),
-        JSON.stringify(
-          Object.fromEntries(Object.entries(result.statuses).filter(([code]) => !code.startsWith("2"))),
-        ),
-        ratio(answered(name, result) / bare.rps),
-      ]),
+      [
+        "round",
+        "requests/s",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "acknowledged",
+        "stored",
+        "other statuses",
+        "vs bare",
+      ],
+      all.map((round) => {
+        const measured = best.get(round.key)!;
+        return [
+          round.name,
+          int(measured.rate),
+          ms(measured.load.p50),
+          ms(measured.load.p99),
+          ms(measured.load.max),
+          int(measured.load.ok),
+          round.countAll ? "—" : int(measured.stored ?? 0),
+          JSON.stringify(
+            Object.fromEntries(
+              Object.entries(measured.load.statuses).filter(([code]) => !code.startsWith("2")),
+            ),
+          ),
+          ratio(vsBare(measured)),
+        ];
+      }),
     ),
     "",
-    ...(floor && nextIdle && nextRunning
-      ? [
-          `Next.js itself answers at most ${int(answered("floor", floor))} requests/s here with no work at all (${ratio(
-            answered("floor", floor) / bare.rps,
-          )} of bare), so no route of it can reach 0.5× of bare on this machine. Tally's webhook route reaches ${ratio(
-            nextIdle.rps / answered("floor", floor),
-          )} of that floor with the worker idle and ${ratio(nextRunning.rps / answered("floor", floor))} with it running.`,
-        ]
-      : []),
-    receiverIdle
-      ? `\`npm run receiver\` (the same lib/inbox code on node:http) reaches ${ratio(vsBare(receiverIdle))} of bare with the worker idle${
-          receiverRunning
-            ? ` and ${ratio(vsBare(receiverRunning))} while the worker applies every event on the same cores`
-            : ""
-        }.`
-      : "",
-  ].join("\n");
-  const target = (name: string, result: LoadResult | undefined) => ({
-    name,
-    value: result ? ratio(vsBare(result)) : "not measured",
-    target: "≥ 0.50×",
-    met: result ? vsBare(result) >= 0.5 : null,
-  });
-  return {
-    title: "Ingest",
-    markdown,
-    targets: [
-      target("ingest vs bare: next start, worker running", nextRunning),
-      target("ingest vs bare: next start, worker idle", nextIdle),
-      target("ingest vs bare: npm run receiver, worker idle", receiverIdle),
-      target("ingest vs bare: npm run receiver, worker running", receiverRunning),
-    ],
+    "### CPU per acknowledged event",
+    "",
+    "CPU time (user + system, from /proc) of each process group during the round divided by the events answered: the web process (or the server under test), the worker (`npm start`'s main process, which holds its worker; or the `npm run worker` process), every PostgreSQL process, and the load generator. With a worker applying every event, the round is observed until the last one is applied, so the worker's and PostgreSQL's figures include applying it. \"Machine busy\" is the whole machine's CPU during the round (others' work included).",
+    "",
+    table(
+      [
+        "round",
+        "web ms",
+        "worker ms",
+        "PostgreSQL ms",
+        "load generator ms",
+        "total ms",
+        "machine busy",
+        "web process",
+      ],
+      all.map((round) => {
+        const measured = best.get(round.key)!;
+        const per = cpuPerEvent(measured);
+        return [
+          round.name,
+          ms(per.web ?? 0),
+          per.worker === undefined ? "—" : ms(per.worker),
+          ms(per.postgres ?? 0),
+          ms(per.load ?? 0),
+          ms(per.total),
+          machineLine(measured),
+          runtimeLine(measured, "web"),
+        ];
+      }),
+    ),
+    "",
+    "### PostgreSQL per acknowledged event",
+    "",
+    table(
+      ["round", "WAL", "WAL fsyncs × mean", "checkpoints", "backends waited on"],
+      all
+        .filter((round) => !round.countAll)
+        .map((round) => {
+          const line = postgresLine(best.get(round.key)!);
+          return [round.name, line.wal, line.fsync, line.checkpoints, line.waits];
+        }),
+    ),
+    "",
+  ];
+  if (floor) {
+    const route = best.get("route");
+    markdown.push(
+      `Next.js alone answers at most ${int(floor.rate)} requests/s here with no work at all (${ratio(
+        vsBare(floor),
+      )} of bare).${route ? ` Tally's route handler reaches ${ratio(route.rate / floor.rate)} of that floor.` : ""}`,
+      "",
+    );
+  }
+  markdown.push(...profileSection(profiled, all));
+
+  const targets: Target[] = [];
+  const against = (key: string, name: string, goal: number, base: Measured | undefined, baseName: string) => {
+    const measured = best.get(key);
+    if (!measured || !base)
+      return targets.push({ name, value: "not measured", target: `≥ ${goal}×`, met: null });
+    const value = measured.rate / base.rate;
+    targets.push({
+      name,
+      value: `${ratio(value)} (${int(measured.rate)} vs ${int(base.rate)}/s)`,
+      target: `≥ ${goal.toFixed(2)}× ${baseName}`,
+      met: value >= goal,
+      ...(value >= goal ? {} : { reason: limitOf(measured, base) }),
+    });
   };
+  against("npm", "ingest: npm start, worker idle, vs bare", 0.8, bare, "bare");
+  against("npmApplied", "ingest: npm start, worker applying every event, vs bare", 0.5, bare, "bare");
+  against("route", "ingest: Next.js route handler vs Next's empty-route floor", 0.9, floor, "floor");
+  return { title: "Ingest", markdown: markdown.join("\n"), targets };
+}
+
+function profileSection(profiled: Map<string, Measured>, rounds: Round[]): string[] {
+  const out: string[] = [];
+  if (profiled.size === 0) return out;
+  out.push(
+    "### Where the CPU goes",
+    "",
+    "A last, shorter window of each round with the V8 sampling profiler on in every server process (0.5 ms interval, through the inspector; the figures above come from unprofiled rounds). Self time per function, per answered event; then the busiest statements in PostgreSQL (pg_stat_statements: calls, execution time and WAL per event).",
+    "",
+  );
+  for (const round of rounds) {
+    const measured = profiled.get(round.key);
+    if (!measured) continue;
+    out.push(`#### ${round.name}`, "");
+    for (const { group, rows, areas } of profileRows(measured)) {
+      out.push(
+        `${group} process: ${areas}`,
+        "",
+        table(["function", "where", "self per event", "share"], rows),
+        "",
+      );
+    }
+    if (!round.countAll) {
+      const statements = statementRows(measured);
+      if (statements.length)
+        out.push(
+          table(["PostgreSQL statement", "calls/event", "time/event", "WAL/event", "FPI/event"], statements),
+          "",
+        );
+    }
+  }
+  return out;
 }

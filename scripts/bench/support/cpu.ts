@@ -3,52 +3,49 @@ import { readdirSync, readFileSync } from "node:fs";
 /** Linux reports process CPU in clock ticks of 1/100 s (USER_HZ). */
 const TICK_MS = 10;
 
-type Times = { self: number; reaped: number };
-
-function timesOf(pid: number): Times | null {
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the parenthesised command name, which may itself hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((index) => Number(fields[index]));
-    return { self: (utime! + stime!) * TICK_MS, reaped: (cutime! + cstime!) * TICK_MS };
+    // The fields after the parenthesised command name, which may itself hold spaces.
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
     return null;
   }
 }
 
-function parentOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-  } catch {
-    return -1;
-  }
+/** CPU ms a process used itself (user + system) and what its exited, reaped children used. */
+function timesOf(pid: number): { self: number; reaped: number } | null {
+  const fields = statFields(pid);
+  if (!fields) return null;
+  const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((index) => Number(fields[index]));
+  return { self: (utime! + stime!) * TICK_MS, reaped: (cutime! + cstime!) * TICK_MS };
 }
 
 /** The process and every live descendant of it. */
 export function processTree(root: number): number[] {
-  const parents = new Map<number, number[]>();
+  const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
-    const parent = parentOf(pid);
-    parents.set(parent, [...(parents.get(parent) ?? []), pid]);
+    const parent = Number(statFields(pid)?.[1] ?? -1);
+    children.set(parent, [...(children.get(parent) ?? []), pid]);
   }
   const tree: number[] = [];
   const visit = (pid: number) => {
     tree.push(pid);
-    for (const child of parents.get(pid) ?? []) visit(child);
+    for (const child of children.get(pid) ?? []) visit(child);
   };
   visit(root);
   return tree;
 }
 
+/** The live children of a process. */
+export const childrenOf = (pid: number) => processTree(pid).filter((other) => other !== pid);
+
 /**
- * CPU milliseconds (user + system) a process tree has used so far: every
- * live process in it plus what its exited children used (the kernel adds a
- * reaped child's time to its parent), so a PostgreSQL backend that exits
- * between two readings is still counted.
+ * CPU ms a whole process tree has used: every live process in it plus what
+ * its exited children used (the kernel adds a reaped child's time to its
+ * parent), so a PostgreSQL backend that exits between two readings still counts.
  */
 export function treeCpuMs(root: number): number {
   let total = 0;
@@ -59,31 +56,45 @@ export function treeCpuMs(root: number): number {
   return total;
 }
 
-/** This process's own CPU milliseconds (the load generator). */
-export const ownCpuMs = () => {
+/** CPU ms of one process alone, not its children (e.g. `npm start`'s worker, not its web child). */
+export const selfCpuMs = (pid: number) => timesOf(pid)?.self ?? 0;
+
+/** This process's own CPU ms: the load generator. */
+export function ownCpuMs(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
-};
-
-export type CpuGroups = Record<string, () => number[]>;
+}
 
 /**
- * Measures CPU per group of processes (e.g. web, worker, postgres) between
- * `start` and `stop`. Each group names its root pids, read at both ends.
+ * Measures the CPU each named group of processes used between the call and
+ * `stop()`. A group is a function that reads its processes' CPU ms now.
  */
-export function cpuMeter(groups: Record<string, () => number[]>) {
-  const read = () => {
-    const totals: Record<string, number> = { load: ownCpuMs() };
-    for (const [name, roots] of Object.entries(groups))
-      totals[name] = roots().reduce((sum, pid) => sum + treeCpuMs(pid), 0);
-    return totals;
-  };
+export function cpuMeter(groups: Record<string, () => number>) {
+  const read = () => Object.fromEntries(Object.entries(groups).map(([name, ms]) => [name, ms()]));
   const before = read();
   return {
-    /** CPU milliseconds each group used since the meter was made. */
     stop(): Record<string, number> {
       const after = read();
-      return Object.fromEntries(Object.keys(after).map((name) => [name, after[name]! - (before[name] ?? 0)]));
+      return Object.fromEntries(Object.keys(after).map((name) => [name, after[name]! - before[name]!]));
+    },
+  };
+}
+
+/** All CPU time the machine spent busy and in all, in ms (/proc/stat), whoever used it. */
+function machineTimes(): { busy: number; total: number } {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.slice(0, 8).reduce((sum, value) => sum + value, 0) * TICK_MS;
+  const idle = (fields[3]! + fields[4]!) * TICK_MS;
+  return { busy: total - idle, total };
+}
+
+/** The machine's busy CPU ms and capacity (cores × wall time) between the call and `stop()`. */
+export function machineMeter() {
+  const before = machineTimes();
+  return {
+    stop() {
+      const after = machineTimes();
+      return { busyMs: after.busy - before.busy, capacityMs: after.total - before.total };
     },
   };
 }

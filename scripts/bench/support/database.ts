@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 import { startEmbeddedPostgres } from "@/db/embedded";
@@ -11,15 +12,40 @@ export type BenchDatabase = {
   stop: () => Promise<void>;
 };
 
+const dataDir = process.env.BENCH_DATA_DIR ?? "/tmp/tally-bench";
+
+/** The bench server's postmaster: its process tree is all of PostgreSQL's CPU. */
+export function postmasterPid(): number {
+  return Number(readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
+}
+
+/**
+ * What the bench watches on its own server (never set on a user's database):
+ * statement statistics, and I/O timing so fsync time is measured.
+ */
+const OBSERVING = {
+  shared_preload_libraries: "pg_stat_statements",
+  track_io_timing: "on",
+  track_wal_io_timing: "on",
+};
+
 /**
  * One embedded PostgreSQL for the whole run (BENCH_DATA_DIR, default
  * /tmp/tally-bench), same settings as `npm start`'s: fsync on, synchronous
  * commit, so every acknowledged event is durable, as in production.
  */
 export async function benchDatabase(): Promise<BenchDatabase> {
-  const dataDir = process.env.BENCH_DATA_DIR ?? "/tmp/tally-bench";
-  const server = await startEmbeddedPostgres({ dataDir, database: "postgres" });
-  const admin = postgres(server.url, { max: 1, onnotice: () => {} });
+  let server = await startEmbeddedPostgres({ dataDir, database: "postgres" });
+  let admin = postgres(server.url, { max: 1, onnotice: () => {} });
+  const [loaded] = await admin<{ shared_preload_libraries: string }[]>`show shared_preload_libraries`;
+  if (loaded!.shared_preload_libraries !== OBSERVING.shared_preload_libraries) {
+    for (const [name, value] of Object.entries(OBSERVING))
+      await admin.unsafe(`alter system set ${name} = '${value}'`);
+    await admin.end();
+    await server.stop();
+    server = await startEmbeddedPostgres({ dataDir, database: "postgres" });
+    admin = postgres(server.url, { max: 1, onnotice: () => {} });
+  }
   const urlOf = (name: string) => {
     const url = new URL(server.url);
     url.pathname = `/${name}`;
@@ -30,6 +56,9 @@ export async function benchDatabase(): Promise<BenchDatabase> {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.unsafe(`create database ${name}`);
       if (migrate) await runMigrations(urlOf(name), path.join(root, "drizzle"));
+      const sql = postgres(urlOf(name), { max: 1, onnotice: () => {} });
+      await sql`create extension if not exists pg_stat_statements`;
+      await sql.end();
       return urlOf(name);
     },
     async version() {

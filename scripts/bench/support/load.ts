@@ -14,6 +14,8 @@ export type LoadResult = {
   max: number;
   /** Event ids answered 2xx (acknowledged). */
   acknowledged: string[];
+  /** Open loop only: [ms after the start it was due, latency ms] per request, to place stalls in time. */
+  timeline: [number, number][];
 };
 
 type Target = { url: string; path?: string };
@@ -48,7 +50,8 @@ function summarise(
   statuses: Record<string, number>,
   acknowledged: string[],
   seconds: number,
-) {
+  timeline: [number, number][] = [],
+): LoadResult {
   latencies.sort((a, b) => a - b);
   const sent = latencies.length;
   return {
@@ -62,6 +65,7 @@ function summarise(
     p99: percentile(latencies, 99),
     max: latencies.at(-1) ?? 0,
     acknowledged,
+    timeline,
   };
 }
 
@@ -99,6 +103,16 @@ export async function closedLoop(
   return summarise(latencies, statuses, acknowledged, seconds);
 }
 
+/** The worst latency of the requests due in each slice of the phase: where in time a stall was. */
+export function worstBySlice(result: LoadResult, sliceMs: number): number[] {
+  const slices: number[] = [];
+  for (const [at, ms] of result.timeline) {
+    const slice = Math.floor(at / sliceMs);
+    slices[slice] = Math.max(slices[slice] ?? 0, ms);
+  }
+  return Array.from(slices, (value) => value ?? 0);
+}
+
 /**
  * Open loop at a fixed rate: delivery i is due at start + i/rate whatever
  * happened before, and its latency counts from when it was due, so a stalled
@@ -117,6 +131,7 @@ export async function fixedRate(
   const statuses: Record<string, number> = {};
   const acknowledged: string[] = [];
   const inFlight: Promise<void>[] = [];
+  const timeline: [number, number][] = [];
   const started = performance.now();
   for (let index = 0; index < total; index++) {
     const due = started + (index * 1000) / rate;
@@ -126,6 +141,7 @@ export async function fixedRate(
     inFlight.push(
       post(agent, url, delivery).then((status) => {
         latencies.push(performance.now() - due);
+        timeline.push([due - started, performance.now() - due]);
         statuses[status] = (statuses[status] ?? 0) + 1;
         if (status >= 200 && status < 300) acknowledged.push(delivery.eventId);
       }),
@@ -134,5 +150,5 @@ export async function fixedRate(
   await Promise.all(inFlight);
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
-  return summarise(latencies, statuses, acknowledged, seconds);
+  return summarise(latencies, statuses, acknowledged, seconds, timeline);
 }

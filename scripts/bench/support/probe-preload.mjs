@@ -5,25 +5,26 @@
  *
  * - event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution);
  * - garbage-collection pauses (PerformanceObserver "gc" entries);
- * - with BENCH_PROFILE_DIR set, a CPU profile of exactly that window.
+ * - when the bench asks for it (a `profile-window` file in the probe
+ *   directory), a CPU profile of exactly that window.
  *
  * On the second signal it writes `<BENCH_PROBE_DIR>/<pid>.json` (and the
  * `.cpuprofile` beside it), then waits for the next first signal.
  * Plain JavaScript, so it loads the same into `next start` and tsx scripts.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, renameSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import path from "node:path";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 
 const probeDir = process.env.BENCH_PROBE_DIR;
-const profileDir = process.env.BENCH_PROFILE_DIR;
+const RESOLUTION_MS = 10;
 
 if (probeDir) {
   let window = null;
 
   const begin = async () => {
-    const delay = monitorEventLoopDelay({ resolution: 10 });
+    const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
     delay.enable();
     const pauses = [];
     const gc = new PerformanceObserver((list) => {
@@ -31,7 +32,7 @@ if (probeDir) {
     });
     gc.observe({ entryTypes: ["gc"] });
     let session = null;
-    if (profileDir) {
+    if (existsSync(path.join(probeDir, "profile-window"))) {
       session = new Session();
       session.connect();
       await session.post("Profiler.enable");
@@ -51,10 +52,11 @@ if (probeDir) {
     const result = {
       pid: process.pid,
       seconds: (performance.now() - started) / 1000,
+      // The histogram holds whole sampling intervals; the delay is what exceeds the interval.
       loopDelay: {
-        p50: ms(delay.percentile(50)),
-        p99: ms(delay.percentile(99)),
-        max: ms(delay.max),
+        p50: Math.max(0, ms(delay.percentile(50)) - RESOLUTION_MS),
+        p99: Math.max(0, ms(delay.percentile(99)) - RESOLUTION_MS),
+        max: Math.max(0, ms(delay.max) - RESOLUTION_MS),
       },
       gc: {
         count: pauses.length,
@@ -65,11 +67,14 @@ if (probeDir) {
     if (session) {
       const { profile } = await session.post("Profiler.stop");
       session.disconnect();
-      const file = path.join(profileDir, `${process.pid}-${Date.now()}.cpuprofile`);
+      const file = path.join(probeDir, `${process.pid}-${Date.now()}.cpuprofile`);
       writeFileSync(file, JSON.stringify(profile));
       result.profile = file;
     }
-    writeFileSync(path.join(probeDir, `${process.pid}.json`), JSON.stringify(result));
+    // Written whole, then renamed: the bench never reads half a report.
+    const file = path.join(probeDir, `${process.pid}.json`);
+    writeFileSync(`${file}.tmp`, JSON.stringify(result));
+    renameSync(`${file}.tmp`, file);
   };
 
   let busy = Promise.resolve();

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { PROBE_DIR, PROBE_PRELOAD } from "./probes";
 
 export type Env = Record<string, string | undefined>;
 
@@ -26,8 +27,16 @@ function wrap(child: ChildProcess): Child {
 }
 
 const quietEnv = { LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" };
-/** Extra node flags for the servers under test, e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
-const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+/**
+ * Every server under test loads the probe (dormant until the bench opens a
+ * window, see probes.ts), plus any BENCH_NODE_ARGS, e.g. "--cpu-prof".
+ */
+const nodeArgs = [
+  ...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean),
+  "--import",
+  PROBE_PRELOAD,
+];
+const probeEnv = { BENCH_PROBE_DIR: PROBE_DIR };
 
 /**
  * A TypeScript entry point in its own process, with tsx as a loader so the
@@ -37,9 +46,21 @@ export function spawnScript(script: string, env: Env, args: string[] = []): Chil
   const child = spawn(
     process.execPath,
     [...nodeArgs, "--import", "tsx", "--conditions=react-server", path.join(root, script), ...args],
-    { cwd: root, env: { ...process.env, ...quietEnv, ...env }, stdio: ["ignore", "ignore", "inherit"] },
+    {
+      cwd: root,
+      env: { ...process.env, ...quietEnv, ...probeEnv, ...env },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
   );
   return wrap(child);
+}
+
+/**
+ * `npm start` itself (scripts/start.ts) against `env`'s DATABASE_URL: its
+ * web process (a child it spawns) loads the probe through NODE_OPTIONS.
+ */
+export function spawnNpmStart(env: Env): Child {
+  return spawnScript("scripts/start.ts", { ...env, NODE_OPTIONS: `--import=${PROBE_PRELOAD}` });
 }
 
 /** `next start` of a production build in `distDir`, the way `npm start` serves it. */
@@ -52,6 +73,7 @@ export function spawnNext(distDir: string, port: number, env: Env): Child {
       env: {
         ...process.env,
         ...quietEnv,
+        ...probeEnv,
         ...env,
         NEXT_DIST_DIR: distDir,
         NODE_ENV: "production",
