@@ -49,7 +49,7 @@ const newer = greaterKey("excluded.order_key", "records.order_key");
  * travel as one jsonb array), so PostgreSQL parses and plans each once per
  * connection instead of once per chunk.
  */
-const run = (tx: TransactionSql, text: string, params: string[]) =>
+const run = (tx: TransactionSql, text: string, params: (string | string[])[]) =>
   tx.unsafe(text, params, { prepare: true });
 
 const UPSERT = `
@@ -147,9 +147,20 @@ export async function applySnapshots({
   for (const round of rounds(snapshots)) await run(tx, UPSERT, [JSON.stringify(round.map(rowOf))]);
 }
 
-const GROUPS = `(select distinct provider, payment_id
-    from jsonb_to_recordset($1::jsonb) as g(provider text, payment_id text))`;
+// The groups travel as two arrays: PostgreSQL estimates unnest() from the
+// array (10 rows when it plans generically), where jsonb_to_recordset() always
+// claims 100. With 100 groups to look up, the planner preferred hashing the
+// whole records table to 100 index probes below some 30,000 records, so each
+// chunk (at low rates, each event) scanned every record: processing cost grew
+// with the table until it saturated the machine.
+const GROUPS = `(select distinct provider, payment_id from unnest($1::text[], $2::text[]) as g(provider, payment_id))`;
 
+// Conditions on kind are written "(…) is true" so that they stay filters:
+// with statistics taken while the table was small, the planner otherwise looks
+// rows up through (provider, kind, provider_created_at) and walks every record
+// of that kind. The lookups below go through the unique (provider, object_id),
+// (provider, payment_id) and (provider, charge_id) indexes, so each statement's
+// cost follows the groups' size, whatever the statistics say.
 const CHARGE_TOTALS = `
     with totals as (
       select c.provider, c.object_id,
@@ -157,18 +168,21 @@ const CHARGE_TOTALS = `
         -- say more (a charge.refunded webhook was missed) — the greater is the truth so far.
         -- A refund that already existed at the charge's snapshot and failed after it was
         -- counted in that total, and the provider has since taken it back out.
-        greatest(
-          coalesce(c.own_amount_refunded, 0) - coalesce(sum(r.amount) filter (
-            where r.kind = 'refund' and r.status = 'failed'
-              and r.provider_created_at <= c.last_event_at and r.last_event_at > c.last_event_at), 0),
-          coalesce(sum(r.amount) filter (where r.kind = 'refund' and r.status in ${COUNTED_REFUND_STATES}), 0)
-        ) as refunded,
-        coalesce(c.own_disputed, false) or coalesce(bool_or(r.kind = 'dispute'), false) as disputed
+        greatest(coalesce(c.own_amount_refunded, 0) - coalesce(r.failed_since, 0), coalesce(r.counted, 0))
+          as refunded,
+        coalesce(c.own_disputed, false) or coalesce(r.has_dispute, false) as disputed
       from ${GROUPS} g
-      join records c on c.provider = g.provider and c.payment_id = g.payment_id and c.kind = 'charge'
-      left join records r on r.provider = c.provider and r.charge_id = c.object_id
-        and r.kind in ('refund', 'dispute')
-      group by c.provider, c.object_id, c.own_amount_refunded, c.own_disputed, c.last_event_at
+      join records c on c.provider = g.provider and c.payment_id = g.payment_id and (c.kind = 'charge') is true
+      cross join lateral (
+        select
+          sum(r.amount) filter (
+            where r.kind = 'refund' and r.status = 'failed'
+              and r.provider_created_at <= c.last_event_at and r.last_event_at > c.last_event_at) as failed_since,
+          sum(r.amount) filter (where r.kind = 'refund' and r.status in ${COUNTED_REFUND_STATES}) as counted,
+          bool_or(r.kind = 'dispute') as has_dispute
+        from records r
+        where r.provider = c.provider and r.charge_id = c.object_id and (r.kind in ('refund', 'dispute')) is true
+      ) r
     )
     update records c set amount_refunded = t.refunded, disputed = t.disputed, updated_at = now()
     from totals t
@@ -178,22 +192,25 @@ const CHARGE_TOTALS = `
 // Runs after CHARGE_TOTALS and reads the charges' totals it has just written.
 const PAYMENT_TOTALS = `
     with totals as (
-      select g.provider, g.payment_id,
-        count(m.object_id) filter (where m.kind = 'charge') > 0 as has_charges,
-        coalesce(sum(m.amount_refunded) filter (where m.kind = 'charge'), 0) as charges_refunded,
-        coalesce(sum(m.amount) filter (where m.kind = 'refund' and m.status in ${COUNTED_REFUND_STATES}), 0)
-          as refunds,
-        coalesce(bool_or(m.kind = 'dispute' or (m.kind = 'charge' and m.disputed)), false) as disputed
+      select g.provider, g.payment_id, m.has_charges, m.charges_refunded, m.refunds, m.disputed
       from ${GROUPS} g
-      left join records m on m.provider = g.provider and m.payment_id = g.payment_id
-      group by g.provider, g.payment_id
+      cross join lateral (
+        select
+          count(*) filter (where m.kind = 'charge') > 0 as has_charges,
+          coalesce(sum(m.amount_refunded) filter (where m.kind = 'charge'), 0) as charges_refunded,
+          coalesce(sum(m.amount) filter (where m.kind = 'refund' and m.status in ${COUNTED_REFUND_STATES}), 0)
+            as refunds,
+          coalesce(bool_or(m.kind = 'dispute' or (m.kind = 'charge' and m.disputed)), false) as disputed
+        from records m
+        where m.provider = g.provider and m.payment_id = g.payment_id
+      ) m
     )
     update records p set
       amount_refunded = case when t.has_charges then t.charges_refunded else t.refunds end,
       disputed = t.disputed,
       updated_at = now()
     from totals t
-    where p.provider = t.provider and p.object_id = t.payment_id and p.kind = 'payment'`;
+    where p.provider = t.provider and p.object_id = t.payment_id and (p.kind = 'payment') is true`;
 
 export type PaymentGroup = { provider: string; paymentId: string };
 
@@ -203,9 +220,8 @@ export type PaymentGroup = { provider: string; paymentId: string };
  * of the snapshots alone, it inherits their order independence. Callers hold
  * the groups' locks, so no concurrent change to a group is missed.
  *
- * Each statement reads the groups' rows through one join on an index
- * ((provider, payment_id), (provider, charge_id)) and aggregates them, so
- * its cost follows the groups' size, whatever the table's statistics say.
+ * Each statement reads the groups' rows through their indexes (see above),
+ * so its cost follows the groups' size, not the table's.
  */
 export async function recomputePaymentGroups({
   tx,
@@ -215,9 +231,7 @@ export async function recomputePaymentGroups({
   groups: PaymentGroup[];
 }): Promise<void> {
   if (groups.length === 0) return;
-  const list = JSON.stringify(
-    groups.map((group) => ({ provider: group.provider, payment_id: group.paymentId })),
-  );
-  await run(tx, CHARGE_TOTALS, [list]);
-  await run(tx, PAYMENT_TOTALS, [list]);
+  const lists = [groups.map((group) => group.provider), groups.map((group) => group.paymentId)];
+  await run(tx, CHARGE_TOTALS, lists);
+  await run(tx, PAYMENT_TOTALS, lists);
 }
