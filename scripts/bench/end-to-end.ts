@@ -118,6 +118,22 @@ async function phase(
   await drained(sql, 180_000);
   const drainMs = end === 0 ? 0 : performance.now() - drainStarted;
   const observation = await stop();
+  // BENCH_TIMELINE=1: each half second of the phase, to line a stall up with what PostgreSQL and the servers did.
+  if (process.env.BENCH_TIMELINE) {
+    const worst = worstBySlice(load, 500);
+    console.error(
+      `\n${setupLabel} at ${rate ?? "max"}: load generator at worst ${Math.round(load.sendLateMs)} ms late; half-second slices (worst ack ms | WAL KB | flush waits | autovacuum)`,
+    );
+    worst.forEach((ack, slice) => {
+      const pg = observation.pg.timeline[slice];
+      console.error(
+        `  ${(slice / 2).toFixed(1).padStart(5)} s  ${String(Math.round(ack)).padStart(6)}  ${String(Math.round((pg?.walBytes ?? 0) / 1024)).padStart(6)}  ${String(pg?.flushWaits ?? 0).padStart(4)}  ${pg?.vacuuming ?? ""}`,
+      );
+    });
+    for (const [group, probes] of Object.entries(observation.probes))
+      for (const probe of probes)
+        console.error(`  ${group} ${probe.pid}: ${JSON.stringify({ loop: probe.loopDelay, gc: probe.gc })}`);
+  }
   return {
     setup: setupLabel,
     label: rate === null ? "max (16 connections)" : `${rate}/s`,

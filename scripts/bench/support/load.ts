@@ -16,6 +16,8 @@ export type LoadResult = {
   acknowledged: string[];
   /** Open loop only: [ms after the start it was due, latency ms] per request, to place stalls in time. */
   timeline: [number, number][];
+  /** Open loop only: how late the load generator itself sent a request, at worst (its own stalls). */
+  sendLateMs: number;
 };
 
 type Target = { url: string; path?: string };
@@ -51,6 +53,7 @@ function summarise(
   acknowledged: string[],
   seconds: number,
   timeline: [number, number][] = [],
+  sendLateMs = 0,
 ): LoadResult {
   latencies.sort((a, b) => a - b);
   const sent = latencies.length;
@@ -66,6 +69,7 @@ function summarise(
     max: latencies.at(-1) ?? 0,
     acknowledged,
     timeline,
+    sendLateMs,
   };
 }
 
@@ -132,12 +136,14 @@ export async function fixedRate(
   const acknowledged: string[] = [];
   const inFlight: Promise<void>[] = [];
   const timeline: [number, number][] = [];
+  let sendLateMs = 0;
   const started = performance.now();
   for (let index = 0; index < total; index++) {
     const due = started + (index * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     const delivery = bodies[index]!;
+    sendLateMs = Math.max(sendLateMs, performance.now() - due);
     inFlight.push(
       post(agent, url, delivery).then((status) => {
         latencies.push(performance.now() - due);
@@ -150,5 +156,5 @@ export async function fixedRate(
   await Promise.all(inFlight);
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
-  return summarise(latencies, statuses, acknowledged, seconds, timeline);
+  return summarise(latencies, statuses, acknowledged, seconds, timeline, sendLateMs);
 }

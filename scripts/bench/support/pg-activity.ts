@@ -8,7 +8,11 @@ export type PgWindow = {
   wal: { bytes: number; fsyncs: number; fsyncMs: number; writeMs: number };
   /** Autovacuum and autoanalyze runs that started on the events table. */
   autovacuum: number;
+  /** Per half second: WAL written, backend-samples waiting for a WAL flush, autovacuum at work. */
+  timeline: { walBytes: number; flushWaits: number; vacuuming: string }[];
 };
+
+const SLICE_MS = 500;
 
 type Counters = {
   timed: number;
@@ -47,22 +51,39 @@ async function counters(sql: postgres.Sql): Promise<Counters> {
 export async function watchPostgres(sql: postgres.Sql, intervalMs = 50) {
   const before = await counters(sql);
   const waits: Record<string, number> = {};
+  const timeline: PgWindow["timeline"] = [];
   let samples = 0;
   let sampling = true;
+  const started = performance.now();
+  let lastLsn: string | null = null;
   const loop = (async () => {
     while (sampling) {
-      const rows = await sql<{ wait: string; n: number }[]>`
+      const rows = await sql<{ wait: string; n: number; lsn: string; vacuum: string | null }[]>`
         select
           case when backend_type = 'client backend' then '' else backend_type || ': ' end
             || coalesce(wait_event_type || ':' || wait_event, 'CPU') as wait,
-          count(*)::int as n
+          count(*)::int as n,
+          pg_current_wal_insert_lsn()::text as lsn,
+          (select string_agg(distinct substring(query from 'autovacuum: ([A-Z ]+ [a-z_.]+)'), ', ')
+             from pg_stat_activity where backend_type = 'autovacuum worker') as vacuum
         from pg_stat_activity
         where pid <> pg_backend_pid()
           and (backend_type <> 'client backend' or state = 'active')
           and coalesce(wait_event_type, '') not in ('Activity')
         group by 1`.catch(() => []);
       samples++;
-      for (const { wait, n } of rows) waits[wait] = (waits[wait] ?? 0) + n;
+      const slice = (timeline[Math.floor((performance.now() - started) / SLICE_MS)] ??= {
+        walBytes: 0,
+        flushWaits: 0,
+        vacuuming: "",
+      });
+      for (const { wait, n, lsn, vacuum } of rows) {
+        waits[wait] = (waits[wait] ?? 0) + n;
+        if (/WalSync|WALWrite/.test(wait)) slice.flushWaits += n;
+        if (vacuum && !slice.vacuuming.includes(vacuum)) slice.vacuuming = vacuum;
+        if (lastLsn !== null && lsn !== lastLsn) slice.walBytes += lsnBytes(lsn) - lsnBytes(lastLsn);
+        lastLsn = lsn;
+      }
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   })();
@@ -89,6 +110,7 @@ export async function watchPostgres(sql: postgres.Sql, intervalMs = 50) {
           writeMs: delta("wal_write_ms"),
         },
         autovacuum: delta("vacuums"),
+        timeline: Array.from(timeline, (slice) => slice ?? { walBytes: 0, flushWaits: 0, vacuuming: "" }),
       };
     },
   };
@@ -103,4 +125,10 @@ export function topWaits(window: PgWindow, count = 4): string {
     .slice(0, count)
     .map(([name, n]) => `${name} ${Math.round((100 * n) / total)}%`)
     .join(", ");
+}
+
+/** A WAL position ("16/B374D848") as a byte offset. */
+function lsnBytes(lsn: string): number {
+  const [high, low] = lsn.split("/");
+  return parseInt(high!, 16) * 2 ** 32 + parseInt(low!, 16);
 }

@@ -27,6 +27,7 @@ export const drained = (sql: postgres.Sql, timeoutMs: number) =>
  * the middle of this one, which on this disk holds every commit for seconds.
  */
 export async function quietDisk(sql: postgres.Sql): Promise<void> {
+  if (process.env.BENCH_ANALYZE) await sql`analyze`;
   await sql`checkpoint`;
 }
 
