@@ -5,22 +5,22 @@ import {
   delivery,
   kill9,
   send,
-  startReceiver,
   startWorkerProcess,
   stop,
   waitFor,
   type ChaosDatabase,
   type Delivery,
 } from "./support";
+import { RESTARTABLE_TARGETS } from "./web-targets";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe("kill -9 under load (web process, worker, database)", () => {
+describe.each(RESTARTABLE_TARGETS)("kill -9 under load ($name, worker, database)", ({ name, start }) => {
   let database: ChaosDatabase;
   const cleanups: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
-    database = await chaosDatabase("kill");
+    database = await chaosDatabase(name.includes("receiver") ? "killrecv" : "killweb");
   });
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
@@ -29,10 +29,10 @@ describe("kill -9 under load (web process, worker, database)", () => {
   });
 
   it("keeps every acknowledged event and applies each exactly once", async () => {
-    let receiver = await startReceiver(database.url);
+    let web = await start(database.url);
     let worker = await startWorkerProcess(database);
     cleanups.push(
-      () => stop(receiver.child),
+      () => stop(web.child),
       () => stop(worker),
     );
 
@@ -43,7 +43,7 @@ describe("kill -9 under load (web process, worker, database)", () => {
     const lane = async () => {
       while (running) {
         const item = delivery("kill");
-        const status = await send(receiver.webhookUrl, item);
+        const status = await send(web.webhookUrl, item);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         if (status >= 200 && status < 300) acknowledged.add(item.id);
         else refused.push(item);
@@ -62,9 +62,9 @@ describe("kill -9 under load (web process, worker, database)", () => {
 
     await acknowledgeMore(150);
     // The web process dies mid-request; a new one takes its port.
-    await kill9(receiver.child);
+    await kill9(web.child);
     await sleep(300);
-    receiver = await startReceiver(database.url, receiver.port);
+    web = await start(database.url, web.port);
     await acknowledgeMore(150);
 
     // The worker dies mid-batch; a new one starts.
@@ -77,13 +77,13 @@ describe("kill -9 under load (web process, worker, database)", () => {
     await database.kill();
     await sleep(1_000);
     await database.start();
-    // Nobody restarts the receiver or the worker: they must recover by themselves.
+    // Nobody restarts the web process or the worker: they must recover by themselves.
     await acknowledgeMore(150);
 
     running = false;
     await Promise.all(lanes);
     // Both survived the database crash and work again: the worker applies events sent after it.
-    expect(receiver.child.exitCode).toBeNull();
+    expect(web.child.exitCode).toBeNull();
     expect(worker.exitCode).toBeNull();
     const [last] = await database.query(
       (sql) =>
@@ -110,7 +110,7 @@ describe("kill -9 under load (web process, worker, database)", () => {
 
     // The provider retries what was not acknowledged; each is accepted now.
     for (const item of refused) {
-      const status = await send(receiver.webhookUrl, item);
+      const status = await send(web.webhookUrl, item);
       expect(status).toBe(200);
       acknowledged.add(item.id);
     }

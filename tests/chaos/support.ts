@@ -186,7 +186,24 @@ export function nextBuild(): string | null {
   return existsSync(path.join(root, distDir, "BUILD_ID")) ? distDir : null;
 }
 
-/** `next start` of an existing production build, as `npm start` serves it. */
+/**
+ * `npm start`'s web process (scripts/web-server.ts) on an existing production
+ * build: webhooks on its node:http fast path, everything else through Next.js.
+ */
+export async function startWebProcess(databaseUrl: string, distDir: string, port?: number) {
+  const listenOn = port ?? (await freePort());
+  const child = spawnScript("scripts/web-server.ts", {
+    ...baseEnv(databaseUrl),
+    PORT: String(listenOn),
+    NEXT_DIST_DIR: distDir,
+    NODE_ENV: "production",
+    AUTH_SECRET: "chaos-auth-secret-0123456789",
+  } as Record<string, string>);
+  await waitForHttp(`http://127.0.0.1:${listenOn}/api/webhooks/none`);
+  return { child, port: listenOn, webhookUrl: `http://127.0.0.1:${listenOn}/api/webhooks/stripe` };
+}
+
+/** `next start` of an existing production build: webhooks through the Next.js route handler. */
 export async function startNext(databaseUrl: string, distDir: string) {
   const port = await freePort();
   const child = spawn(
