@@ -18,7 +18,11 @@ export type StripeApiServer = {
   url: string;
   port: number;
   stop(): Promise<void>;
-  faults: { failNext(status: FaultStatus, count?: number): void };
+  faults: {
+    failNext(status: FaultStatus, count?: number): void;
+    /** Answer every request this much later (0: at once), as a distant or busy API would. */
+    latency(ms: number): void;
+  };
 };
 
 /** Object names as Stripe spells them in "No such …" messages. */
@@ -49,10 +53,9 @@ export async function startStripeApiServer({
 }): Promise<StripeApiServer> {
   const pendingFaults: FaultStatus[] = [];
   let requestCounter = 0;
+  let latencyMs = 0;
 
-  const server = createServer((request, response) => {
-    requestCounter += 1;
-    const requestId = `req_sandbox_${requestCounter}`;
+  const answer = (request: IncomingMessage, response: ServerResponse, requestId: string) => {
     try {
       const result = handle(request, store, apiKey, pendingFaults);
       send(response, requestId, result.status, result.body);
@@ -60,6 +63,12 @@ export async function startStripeApiServer({
       const message = error instanceof Error ? error.message : "Internal error";
       send(response, requestId, 500, { error: { type: "api_error", message } });
     }
+  };
+  const server = createServer((request, response) => {
+    requestCounter += 1;
+    const requestId = `req_sandbox_${requestCounter}`;
+    if (latencyMs > 0) setTimeout(() => answer(request, response, requestId), latencyMs);
+    else answer(request, response, requestId);
   });
   // The SDK keeps connections alive; let stop() close idle ones at once.
   server.keepAliveTimeout = 5_000;
@@ -76,6 +85,9 @@ export async function startStripeApiServer({
     faults: {
       failNext(status, count = 1) {
         for (let i = 0; i < count; i += 1) pendingFaults.push(status);
+      },
+      latency(ms) {
+        latencyMs = ms;
       },
     },
     stop: () =>
