@@ -21,33 +21,34 @@ export type ObjectChecks = {
  * Our books per payment group (`recon_payment_groups` keys, plus whatever we
  * hold that was created in the period): whether we recorded the payment at
  * all (its payment intent or any of its charges), and the amounts, status,
- * refunded total and dispute flag we hold for it.
+ * refunded total and dispute flag we hold for it. The records module derives
+ * a payment's and a charge's refunded total and dispute flag from their whole
+ * group, refunds and disputes included, so those two record kinds say it all.
  */
 async function buildOurGroups(tx: Tx, { provider, from, to }: MatchInput) {
   await tx`
     create temp table recon_our_groups on commit drop as
-    select b.payment_key as key,
-      bool_or(b.kind = 'payment') as has_intent,
-      count(*) filter (where b.kind = 'charge') as charges,
-      min(b.status) filter (where b.kind = 'payment') as intent_status,
-      coalesce(min(b.amount) filter (where b.kind = 'payment'), min(b.amount) filter (where b.kind = 'charge'))
-        as amount,
-      coalesce(min(b.currency) filter (where b.kind = 'payment'), min(b.currency) filter (where b.kind = 'charge'))
-        as currency,
-      coalesce(min(b.created) filter (where b.kind = 'payment'), min(b.created) filter (where b.kind = 'charge'))
-        as created,
-      min(b.object_id) filter (where b.kind = 'charge') as charge_id,
-      -- The payment's own totals are derived from its whole group by the records module;
-      -- without a payment record the charges' are the best we hold.
-      coalesce(min(b.amount_refunded) filter (where b.kind = 'payment'),
-        sum(b.amount_refunded) filter (where b.kind = 'charge'), 0)::bigint as refunded,
-      coalesce(bool_or(b.disputed) filter (where b.kind in ('payment', 'charge')), false)
-        or bool_or(b.kind = 'dispute') as disputed
-    from (${bookRecords(tx, provider)}) b
-    where b.kind in ('payment', 'charge', 'refund', 'dispute')
-      and (b.payment_key in (select key from recon_payment_groups)
-        or (b.created >= ${from} and b.created < ${to}))
-    group by 1`;
+    with books as (
+      select * from (${bookRecords(tx, provider)}) b
+      where b.kind in ('payment', 'charge')
+        and (b.payment_key in (select key from recon_payment_groups) or (b.created >= ${from} and b.created < ${to}))
+    ),
+    intents as (select * from books where kind = 'payment'),
+    charges as (
+      select payment_key as key, count(*) as charges, min(object_id) as charge_id, min(amount) as amount,
+        min(currency) as currency, min(created) as created, sum(amount_refunded)::bigint as refunded,
+        bool_or(disputed) as disputed
+      from books where kind = 'charge'
+      group by 1
+    )
+    select coalesce(i.payment_key, c.key) as key, i.object_id is not null as has_intent,
+      coalesce(c.charges, 0) as charges, i.status as intent_status,
+      coalesce(i.amount, c.amount) as amount, coalesce(i.currency, c.currency) as currency,
+      coalesce(i.created, c.created) as created, c.charge_id,
+      -- Without a payment record the charges' totals are the best we hold.
+      coalesce(i.amount_refunded, c.refunded, 0)::bigint as refunded,
+      coalesce(i.disputed, c.disputed, false) as disputed
+    from intents i full outer join charges c on c.key = i.payment_key`;
 }
 
 /**
