@@ -4,6 +4,7 @@ import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table/data-table";
 import { formatTime } from "@/components/ui/format";
+import { RecoveredTag } from "@/components/ui/recovered-tag";
 import { StatusBadge } from "@/components/ui/status-badge";
 
 export type EventRow = {
@@ -17,6 +18,8 @@ export type EventRow = {
   receivedAt: string;
   processedAt: string | null;
   lastError: string | null;
+  /** Ingested by reconciliation from the provider's event list: the webhook never reached us. */
+  recovered: boolean;
 };
 
 const columns: ColumnDef<EventRow, unknown>[] = [
@@ -39,7 +42,18 @@ const columns: ColumnDef<EventRow, unknown>[] = [
   },
   { id: "provider", header: "Provider", enableSorting: false, cell: ({ row }) => row.original.provider },
   { id: "type", header: "Type", cell: ({ row }) => row.original.type },
-  { id: "status", header: "Status", cell: ({ row }) => <StatusBadge status={row.original.status} /> },
+  {
+    id: "status",
+    header: "Status",
+    cell: ({ row }) => (
+      <span className="flex flex-wrap items-center gap-1">
+        <StatusBadge status={row.original.status} />
+        {row.original.recovered && (
+          <RecoveredTag title="The webhook never reached Tally: reconciliation recovered this event from the provider's event list" />
+        )}
+      </span>
+    ),
+  },
   { id: "attempts", header: "Attempts", cell: ({ row }) => row.original.attempts },
   {
     id: "object",

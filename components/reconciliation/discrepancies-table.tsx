@@ -4,6 +4,8 @@ import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table/data-table";
 import { formatMoney } from "@/lib/money";
+import { RECOVERED_RESOLUTION } from "@/lib/reconciliation/vocabulary";
+import { RecoveredTag } from "@/components/ui/recovered-tag";
 import { ReconciliationStatus } from "./discrepancy-status";
 import { age, kindLabel } from "./labels";
 
@@ -19,6 +21,7 @@ export type DiscrepancyRow = {
   currency: string | null;
   amount_at_risk: number;
   status: string;
+  resolution: string | null;
   assignee: string | null;
   first_seen_at: string;
 };
@@ -77,7 +80,14 @@ const columns: ColumnDef<DiscrepancyRow, unknown>[] = [
     id: "status",
     header: "Status",
     enableSorting: false,
-    cell: ({ row }) => <ReconciliationStatus status={row.original.status} />,
+    cell: ({ row }) => (
+      <span className="flex flex-wrap items-center gap-1">
+        <ReconciliationStatus status={row.original.status} />
+        {row.original.resolution === RECOVERED_RESOLUTION && (
+          <RecoveredTag title="Its webhooks never arrived: reconciliation recovered the events from the provider" />
+        )}
+      </span>
+    ),
   },
   {
     id: "assignee",

@@ -16,6 +16,7 @@ import { formatMoney } from "@/lib/money";
 import { isAppError } from "@/lib/errors";
 import { getDiscrepancy } from "@/lib/reconciliation/discrepancies";
 import { discrepancyContext } from "@/lib/reconciliation/object-context";
+import { RECOVERED_RESOLUTION } from "@/lib/reconciliation/vocabulary";
 import {
   assignAction,
   backfillAction,
@@ -81,8 +82,12 @@ export default async function DiscrepancyPage({ params }: { params: Promise<{ id
             {discrepancy.resolution && (
               <p className="mt-3 text-sm">
                 Resolution: <strong>{discrepancy.resolution}</strong>
-                {discrepancy.resolution_note ? ` — ${discrepancy.resolution_note}` : ""} (by{" "}
-                {discrepancy.resolved_by}, {formatTime(discrepancy.resolved_at)})
+                {discrepancy.resolution_note ? ` — ${discrepancy.resolution_note}` : ""}
+                {discrepancy.resolved_by
+                  ? ` (by ${discrepancy.resolved_by}, ${formatTime(discrepancy.resolved_at)})`
+                  : discrepancy.resolution === RECOVERED_RESOLUTION
+                    ? " — its webhooks never arrived; the run fetched the missed events from the provider for processing, and the next run confirms the records match"
+                    : ""}
               </p>
             )}
           </Card>
