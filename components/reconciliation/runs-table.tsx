@@ -3,8 +3,9 @@
 import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table/data-table";
-import { formatCount, formatTime } from "@/components/ui/format";
+import { formatTime } from "@/components/ui/format";
 import { ReconciliationStatus } from "./discrepancy-status";
+import { RunProgress } from "./run-progress";
 import { kindLabel } from "./labels";
 
 export type RunRow = {
@@ -15,13 +16,19 @@ export type RunRow = {
   to: string;
   status: string;
   progress: {
-    phase: string;
+    stage: string;
+    step: string | null;
+    done: number;
+    total: number | null;
+    elapsed_ms: number;
+    warnings: string[];
     pages_fetched: number;
     records_staged: number;
     matched: number;
     events_recovered: number;
   };
   counts: Record<string, number | undefined>;
+  outcome: Partial<Record<"new" | "still_open" | "reopened" | "kept_closed" | "auto_resolved", number>>;
   discrepancies: number;
   requested_by: string;
   schedule: string | null;
@@ -62,10 +69,7 @@ const columns: ColumnDef<RunRow, unknown>[] = [
     id: "progress",
     header: "Progress",
     enableSorting: false,
-    cell: ({ row }) => {
-      const progress = row.original.progress;
-      return `${progress.phase} · ${formatCount(progress.pages_fetched)} pages · ${formatCount(progress.records_staged)} staged · ${formatCount(progress.matched)} matched${progress.events_recovered ? ` · ${progress.events_recovered} events recovered` : ""}`;
-    },
+    cell: ({ row }) => <RunProgress run={row.original} />,
   },
   {
     id: "found",

@@ -12,6 +12,7 @@ import { startStripeApiServer, type StripeApiServer } from "@/lib/sandbox/stripe
 import { AuditPage } from "./pages/audit-page";
 import { DiscrepanciesPage } from "./pages/discrepancies-page";
 import { DiscrepancyPage } from "./pages/discrepancy-page";
+import { EventsPage } from "./pages/events-page";
 import { signInAs } from "./pages/login-page";
 import { OverviewPage } from "./pages/overview-page";
 import { ReconciliationPage } from "./pages/reconciliation-page";
@@ -316,12 +317,19 @@ test("finance works every open discrepancy to zero on /discrepancies", async ({ 
   await discrepancies.open(missed.intent.id);
   const missedId = detail.id();
   await expect(detail.card("Details")).toContainText('"recovered": true');
+  await expect(detail.card("Provider vs ours")).toContainText("Resolution: recovered");
   for (const event of missed.events) await waitForStatus(request, event.id, "processed");
   await page.reload();
   await expect(
     detail.card(new RegExp(`^Events of ${missed.intent.id}`)).getByText("recovered", { exact: true }),
   ).toHaveCount(2);
   await expect(detail.card("Our record")).toContainText(missed.intent.id);
+  // The explorer marks the events recovered: finance and ops see that these webhooks never arrived.
+  const explorer = new EventsPage(page);
+  await explorer.goto(`?object_id=${missed.intent.id}`);
+  await expect(explorer.rows()).toHaveCount(1);
+  await expect(explorer.rows().first()).toContainText("recovered");
+  await detail.goto(missedId);
 
   const second = await runToSuccess(page);
   await expect(second.row).not.toContainText("events recovered");
@@ -399,4 +407,62 @@ test("the audit log shows every finance action with its actor and reason", async
   expect(trail.data.map((entry) => entry.action).sort()).toEqual(
     ["discrepancy.assign", "discrepancy.comment", "discrepancy.resolve"].sort(),
   );
+});
+
+test("a running reconciliation shows its progress advancing on /reconciliation", async ({ page }) => {
+  await signInAs(page, E2E.adminEmail, E2E.adminPassword);
+  // A distant API: every request takes a while, so the run's stages can be watched.
+  server.faults.latency(600);
+  try {
+    const reconciliation = new ReconciliationPage(page);
+    await reconciliation.goto();
+    const id = await reconciliation.startRun({ ...period, kind: "all" });
+    const progress = reconciliation.progress(id);
+    const seen: string[] = [];
+    await expect
+      .poll(
+        async () => {
+          if (await progress.isVisible().catch(() => false)) {
+            const stage = await progress
+              .getByTestId("progress-stage")
+              .textContent()
+              .catch(() => null);
+            const done = await progress
+              .getByTestId("progress-done")
+              .textContent()
+              .catch(() => null);
+            const elapsed = await progress
+              .getByTestId("progress-elapsed")
+              .textContent()
+              .catch(() => null);
+            if (stage && done && elapsed) seen.push(`${stage} | ${done} | ${elapsed}`);
+          }
+          return reconciliation.run(id).textContent();
+        },
+        { timeout: 60_000, intervals: [200] },
+      )
+      .toContain("succeeded");
+    const states = [...new Set(seen.map((entry) => entry.split(" | ").slice(0, 2).join(" | ")))];
+    // The page showed the run moving on: several distinct stages or steps with their counts, and time passing.
+    expect(states.length, seen.join("\n")).toBeGreaterThanOrEqual(3);
+    expect(
+      states.some((state) => state.startsWith("Pulling the provider's books")),
+      seen.join("\n"),
+    ).toBe(true);
+    expect(new Set(seen.map((entry) => entry.split(" | ")[2])).size, seen.join("\n")).toBeGreaterThanOrEqual(
+      2,
+    );
+    // Once done, the row says what the run did and how long it took.
+    await expect(reconciliation.run(id)).toContainText(/took \d/);
+    const run = await api<Run & { progress: { stage: string; elapsed_ms: number } }>(
+      page.request,
+      "GET",
+      `/api/v1/reconciliation/runs/${id}`,
+    );
+    expect(run.progress.stage).toBe("done");
+    expect(run.progress.elapsed_ms).toBeGreaterThan(1000);
+    await saveScreenshot(page, "reconciliation-run-done");
+  } finally {
+    server.faults.latency(0);
+  }
 });

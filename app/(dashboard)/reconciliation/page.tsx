@@ -26,7 +26,7 @@ export default async function ReconciliationPage({
       <PageHeader
         title="Reconciliation"
         description="Runs that pull the provider's books and match them against ours. Scheduled daily, weekly and monthly; finance can start one for any period."
-        actions={active ? <AutoRefresh seconds={3} /> : undefined}
+        actions={active ? <AutoRefresh seconds={1} /> : undefined}
       />
       <div className="flex flex-col gap-4">
         {hasRole(user.role, "finance") && (

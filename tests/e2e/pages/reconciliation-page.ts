@@ -33,4 +33,9 @@ export class ReconciliationPage {
       .locator("tbody tr")
       .filter({ has: this.page.getByRole("cell", { name: `#${id}`, exact: true }) });
   }
+
+  /** The run's live progress (stage, done of total, elapsed) while it is queued or running. */
+  progress(id: number) {
+    return this.run(id).getByTestId("progress");
+  }
 }
