@@ -87,7 +87,9 @@ export async function findObjectDifferences(
         coalesce(p.intent_status, case when p.charge_id is not null then 'succeeded' end) as p_status,
         p.key is not null as at_provider, coalesce(p.in_period, false) as in_period,
         coalesce(p.in_period or p.child_in_period, false) as totals_in_period,
-        coalesce(p.has_intent and p.intent_status <> all(${UNSETTLED_INTENT_STATUSES}), false)
+        -- An intent canceled before any charge, like one that never got past requires_*, moved no money.
+        coalesce(p.has_intent and p.intent_status <> all(${UNSETTLED_INTENT_STATUSES})
+          and not (p.intent_status = 'canceled' and p.charges = 0), false)
           or coalesce(p.live_charges, 0) > 0 as money_moved,
         p.charges > 0 and p.charges_known as totals_known,
         p.refunded as p_refunded, p.disputed as p_disputed, p.disputed_amount,

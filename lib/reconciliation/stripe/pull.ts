@@ -137,6 +137,22 @@ export async function pullStripe({
 
   if (kind !== "settlement") await fetchLinkedCharges({ runId, api, progress });
   if (kind !== "settlement" && kind !== "fees") await stageMissedEvents({ runId, api, from, to, progress });
+  await linkToPaymentIntents({ runId });
+}
+
+/**
+ * Refunds and disputes (and events about them) that name only their charge —
+ * older API versions leave `payment_intent` out — belong to the charge's
+ * payment intent, so they are matched and recovered with that payment.
+ */
+async function linkToPaymentIntents({ runId }: { runId: number }) {
+  await rawSql()`
+    update reconciliation_staged s set payment_intent_id = c.payment_intent_id
+    from reconciliation_staged c
+    where s.run_id = ${runId} and s.object_type in ('refund', 'dispute', 'event')
+      and s.payment_intent_id is null and s.charge_id is not null
+      and c.run_id = ${runId} and c.object_type = 'charge' and c.object_id = s.charge_id
+      and c.payment_intent_id is not null`;
 }
 
 /**
