@@ -10,3 +10,9 @@ export const DUPLICATE_WINDOW_SECONDS = 10 * 60;
 export const FX_TOLERANCE = 1;
 /** How far from a payout's arrival date its bank deposit may be booked. */
 export const DEPOSIT_WINDOW_DAYS = 3;
+
+/**
+ * Payout statuses that mean money left for the bank: Stripe's paid and
+ * in_transit, MangoPay's SUCCEEDED. Only these need a bank deposit.
+ */
+export const DEPOSITED_PAYOUT_STATUSES = ["paid", "in_transit", "SUCCEEDED"];

@@ -1,6 +1,7 @@
 import "server-only";
 import type { DiscrepancyKind } from "@/db/schema";
 import type { MatchInput, Tx } from "./match";
+import { DEPOSITED_PAYOUT_STATUSES } from "./checks";
 
 /** What one run did to the discrepancies it saw or checked. */
 export type FoldOutcome = {
@@ -113,7 +114,7 @@ export async function foldIntoDiscrepancies(
           and d.object_id in (select object_id from staged_in_period where object_type = 'payout'))
         or (d.kind in ('deposit_missing', 'deposit_mismatch')
           and d.object_id in (select object_id from staged_in_period
-            where object_type = 'payout' and status in ('paid', 'in_transit')
+            where object_type = 'payout' and status = any(${DEPOSITED_PAYOUT_STATUSES})
               and exists (select 1 from bank_statements b
                 where (arrival_date at time zone 'UTC')::date between b.covers_from and b.covers_to)))
       )`;

@@ -1,5 +1,5 @@
 import "server-only";
-import { DEPOSIT_WINDOW_DAYS } from "./checks";
+import { DEPOSIT_WINDOW_DAYS, DEPOSITED_PAYOUT_STATUSES } from "./checks";
 import type { MatchInput, Tx } from "./match";
 
 /**
@@ -77,7 +77,7 @@ export async function findDepositDifferences(tx: Tx, { runId, from, to }: MatchI
       select po.*, (po.arrival_date at time zone 'UTC')::date as arrival
       from reconciliation_staged po
       where po.run_id = ${runId} and po.object_type = 'payout'
-        and po.status in ('paid', 'in_transit')
+        and po.status = any(${DEPOSITED_PAYOUT_STATUSES})
         and po.created >= ${from} and po.created < ${to}
         and exists (
           select 1 from bank_statements s

@@ -12,6 +12,11 @@ const STAGED_TYPE: Record<string, string> = {
   dispute: "dispute",
 };
 
+/** A MangoPay payout reaches the bank when it executes: that is the date its deposit is booked near. */
+function executionDate(data: Record<string, unknown>): string | null {
+  return typeof data.ExecutionDate === "number" ? new Date(data.ExecutionDate * 1000).toISOString() : null;
+}
+
 /**
  * Providers without a Stripe-style ledger (MangoPay) list their money-moving
  * records through the provider interface; those are staged as payments and
@@ -55,6 +60,7 @@ export async function pullGeneric({
       amount: record.amount,
       currency: record.currency.toLowerCase(),
       created: record.created.toISOString(),
+      arrivalDate: record.objectType === "payout" ? executionDate(record.data) : null,
     }));
     const staged = await stageRows({ runId, rows });
     await progress({ pages: 1, staged });
