@@ -1,8 +1,9 @@
 /**
- * Reconciliation matching at scale: 1,000,000 staged provider payments
- * against 1,000,000 internal payment records, matched and classified by the
- * real matching code, timed against a bare SQL full outer join of the same
- * two sets in the same database and run.
+ * Reconciliation matching at scale: 1,000,000 provider payments (a payment
+ * intent and its charge each, as Stripe lists them) against 1,000,000 of
+ * ours (payment and charge records), matched and classified by the real
+ * matching code, timed against a bare SQL full outer join of the same two
+ * sets (2,000,000 rows each) in the same database and run.
  *
  *   npx tsx --conditions=react-server scripts/bench/reconciliation.ts [count]
  *
@@ -71,7 +72,12 @@ async function main() {
   const iso = (second: number) => new Date((base + second) * 1000).toISOString();
   const amountOf = (index: number) => 1000 + (index % 9000);
 
-  // Provider side: every index but the "missing internally" ones' twins exist; every 1000th+1 is only ours.
+  // Every payment is a payment intent and its one charge, on both sides, as Stripe's API and
+  // Stripe's webhooks deliver them. Every 1000th+1 exists only at the provider (its twin only
+  // with us); a few others carry amount, status and refund differences.
+  const idOf = (index: number, side: "provider" | "ours") =>
+    index % FAULT_EVERY === 1 ? `pi_${side}_only_${index}` : `pi_${index}`;
+  const chargeOf = (index: number, side: "provider" | "ours") => idOf(index, side).replace(/^pi_/, "ch_");
   const staged = await time(() =>
     copy(
       "reconciliation_staged",
@@ -89,11 +95,15 @@ async function main() {
         "customer",
         "created",
       ],
-      COUNT,
-      (index) => {
-        const id = index % FAULT_EVERY === 1 ? `pi_ours_only_${index}` : `pi_${index}`;
-        const providerId = id.startsWith("pi_ours_only") ? `pi_provider_only_${index}` : id;
-        return `${runId},payment_intent,${providerId},${providerId},ch_${index},succeeded,${amountOf(index)},eur,0,f,cus_${index},${iso(index)}\n`;
+      COUNT * 2,
+      (row) => {
+        const index = row >> 1;
+        const intent = idOf(index, "provider");
+        const charge = chargeOf(index, "provider");
+        const common = `succeeded,${amountOf(index)},eur,0,f,cus_${index},${iso(index)}\n`;
+        return row % 2 === 0
+          ? `${runId},payment_intent,${intent},${intent},${charge},${common}`
+          : `${runId},charge,${charge},${intent},${charge},${common}`;
       },
     ),
   );
@@ -115,14 +125,18 @@ async function main() {
         "provider_created_at",
         "order_key",
       ],
-      COUNT,
-      (index) => {
-        const id = index % FAULT_EVERY === 1 ? `pi_ours_only_${index}` : `pi_${index}`;
-        // Planted: amount, status and refund differences on a few objects.
+      COUNT * 2,
+      (row) => {
+        const index = row >> 1;
+        const intent = idOf(index, "ours");
+        const charge = chargeOf(index, "ours");
         const amount = amountOf(index) + (index % FAULT_EVERY === 2 ? 1 : 0);
         const status = index % FAULT_EVERY === 3 ? "processing" : "succeeded";
         const refunded = index % FAULT_EVERY === 4 ? 100 : 0;
-        return `stripe,payment,${id},${id},ch_${index},${status},${amount},eur,${refunded},f,cus_${index},${iso(index)},bench\n`;
+        const common = `${status},${amount},eur,${refunded},f,cus_${index},${iso(index)},bench\n`;
+        return row % 2 === 0
+          ? `stripe,payment,${intent},${intent},${charge},${common}`
+          : `stripe,charge,${charge},${intent},${charge},${common}`;
       },
     ),
   );
@@ -135,17 +149,25 @@ async function main() {
       await tx`select set_config('work_mem', ${MATCH_WORK_MEM}, true)`;
       return tx<{ n: string }[]>`
         select count(*) as n
-        from (select * from reconciliation_staged where run_id = ${runId} and object_type = 'payment_intent') p
-        full outer join (select * from records where provider = 'stripe' and kind in ('payment', 'payout')) i
+        from (select * from reconciliation_staged where run_id = ${runId}) p
+        full outer join (select * from records where provider = 'stripe') i
           on i.object_id = p.object_id`;
     });
   const bare = await time(bareJoin);
+  const steps: { label: string; ms: number }[] = [];
+  let stepStarted = performance.now();
   const matched = await time(() =>
-    matchRun(sql, { runId, provider: "stripe", kind: "transactions", from, to, feeSchedule: null }),
+    matchRun(
+      sql,
+      { runId, provider: "stripe", kind: "transactions", from, to, feeSchedule: null },
+      async ({ label }) => {
+        steps.push({ label, ms: performance.now() - stepStarted });
+        stepStarted = performance.now();
+      },
+    ),
   );
   const bareAgain = await time(bareJoin);
   const bareMs = Math.min(bare.ms, bareAgain.ms);
-  const faults = Math.ceil(COUNT / FAULT_EVERY);
   console.log(
     `\n## Reconciliation matching (${COUNT.toLocaleString("en")} × ${COUNT.toLocaleString("en")})\n`,
   );
@@ -156,13 +178,30 @@ async function main() {
     `| bare full outer join, count(*) (best of 2; work_mem ${MATCH_WORK_MEM} as matching) | ${seconds(bareMs)} |`,
   );
   console.log(`| match + classify + fold into discrepancies | ${seconds(matched.ms)} |`);
+  for (const step of steps) console.log(`| — of which: ${step.label} | ${seconds(step.ms)} |`);
   console.log(`\nRatio matching / bare join: **${(matched.ms / bareMs).toFixed(2)}×**`);
   console.log(
     `Joined rows: ${bare.result[0]!.n}; findings by kind: ${JSON.stringify(matched.result.counts)}`,
   );
-  console.log(
-    `Expected about ${faults} of each planted kind (missing_internal, missing_at_provider, amount, status, refund).`,
+  // A fast wrong answer is no result: every planted fault, and nothing else, or the bench fails.
+  const planted = (residue: number) =>
+    COUNT > residue ? Math.floor((COUNT - residue - 1) / FAULT_EVERY) + 1 : 0;
+  const expected: Record<string, number> = {
+    missing_internal: planted(1),
+    missing_at_provider: planted(1),
+    amount_mismatch: planted(2),
+    status_mismatch: planted(3),
+    refund_mismatch: planted(4),
+  };
+  const found: Record<string, number> = Object.fromEntries(
+    Object.entries(matched.result.counts as Record<string, number>).filter(([, n]) => n > 0),
   );
+  const exact =
+    JSON.stringify(Object.entries(found).sort()) === JSON.stringify(Object.entries(expected).sort());
+  console.log(
+    `Planted: ${JSON.stringify(expected)}; ${exact ? "found exactly those" : "**findings differ from what was planted**"}.`,
+  );
+  if (!exact) throw new Error(`matching found ${JSON.stringify(found)}, planted ${JSON.stringify(expected)}`);
 
   await closeDb();
   await stopDatabase?.();
