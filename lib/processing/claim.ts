@@ -79,7 +79,10 @@ export async function claimEvents({
       order by next_attempt_at
       limit ${limit}
       for update skip locked
-    ) due
+    ) due,
+    -- The claim commits without waiting for its WAL flush: lost in a crash, it is as if
+    -- never made (nothing applied can outlive it: the apply's own commit flushes it first).
+    (select set_config('synchronous_commit', 'off', true)) async_commit
     where e.id = due.id
     returning e.id, e.provider, e.account, e.provider_event_id, e.type, e.object_id, e.object_type,
       e.status, e.attempts, e.provider_created_at, e.received_at, e.payload, e.recovered`;

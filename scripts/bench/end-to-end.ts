@@ -15,7 +15,16 @@ import type { Context, SectionResult, Target } from "./support/context";
 import { closedLoop, fixedRate, worstBySlice, type LoadResult } from "./support/load";
 import { observe, type Observation } from "./support/observe";
 import { runScript } from "./support/processes";
-import { backlog, CORES, drained, quietDisk, runtimeLine, postgresLine } from "./support/rounds";
+import {
+  backlog,
+  CORES,
+  drained,
+  quietDisk,
+  runtimeLine,
+  postgresLine,
+  schedLine,
+  type Measured,
+} from "./support/rounds";
 import {
   startBare,
   startNextRoute,
@@ -24,7 +33,7 @@ import {
   withWorkers,
   type Setup,
 } from "./support/servers";
-import { int, ms, table } from "./support/stats";
+import { cpu as cpuMs, int, ms, table } from "./support/stats";
 import { code, statementLabel } from "./support/statements";
 import { BENCH_STRIPE_SECRET, deliveries } from "./support/stripe-bodies";
 
@@ -279,6 +288,7 @@ function report(
         "load ms",
         "web process",
         "workers",
+        "main threads per event (web; workers)",
         "PostgreSQL waits",
         "WAL fsyncs/event × mean",
         "checkpoints",
@@ -287,7 +297,8 @@ function report(
       observed.map((p) => {
         const events = Math.max(1, p.load.ok);
         const cpu = (group: string) =>
-          p.observation.cpuMs[group] === undefined ? "—" : ms(p.observation.cpuMs[group]! / events);
+          p.observation.cpuMs[group] === undefined ? "—" : cpuMs(p.observation.cpuMs[group]! / events);
+        const measured: Measured = { load: p.load, rate: 0, answered: events, observation: p.observation };
         const line = postgresLine({
           load: p.load,
           rate: p.load.rps,
@@ -302,8 +313,9 @@ function report(
           cpu("worker"),
           cpu("postgres"),
           cpu("load"),
-          runtimeLine({ load: p.load, rate: 0, answered: events, observation: p.observation }, "web"),
-          runtimeLine({ load: p.load, rate: 0, answered: events, observation: p.observation }, "worker"),
+          runtimeLine(measured, "web"),
+          runtimeLine(measured, "worker"),
+          `${schedLine(measured, "web")}; ${schedLine(measured, "worker")}`,
           line.waits,
           line.fsync,
           line.checkpoints,

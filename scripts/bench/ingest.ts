@@ -23,6 +23,7 @@ import {
   postgresLine,
   profileRows,
   runtimeLine,
+  schedLine,
   statementRows,
   type Measured,
 } from "./support/rounds";
@@ -34,7 +35,7 @@ import {
   withWorkers,
   type Setup,
 } from "./support/servers";
-import { int, ms, ratio, table } from "./support/stats";
+import { cpu, int, ms, ratio, table } from "./support/stats";
 import { BENCH_STRIPE_SECRET, deliveries } from "./support/stripe-bodies";
 
 export const CONNECTIONS = 16;
@@ -221,7 +222,7 @@ function report(
     "",
     "### CPU per acknowledged event",
     "",
-    "CPU time (user + system, from /proc) of each process group during the round divided by the events answered: the web process (or the server under test), the worker (`npm start`'s main process, which holds its worker; or the `npm run worker` process), every PostgreSQL process, and the load generator. With a worker applying every event, the round is observed until the last one is applied, so the worker's and PostgreSQL's figures include applying it. \"Machine busy\" is the whole machine's CPU during the round (others' work included).",
+    "CPU time (user + system, from /proc) of each process group during the round divided by the events answered: the web process (or the server under test), the worker (`npm start`'s main process, which holds its worker; or the `npm run worker` process), every PostgreSQL process, and the load generator. With a worker applying every event, the round is observed until the last one is applied, so the worker's and PostgreSQL's figures include applying it. \"Machine busy\" is the whole machine's CPU during the round (others' work included). \"Web main thread\" is the server's JavaScript thread from /proc/self/schedstat: time on a CPU, time runnable but waiting while other processes (PostgreSQL backends it just woke, the load generator) had both cores, and how often it was preempted.",
     "",
     table(
       [
@@ -233,19 +234,21 @@ function report(
         "total ms",
         "machine busy",
         "web process",
+        "web main thread per event",
       ],
       all.map((round) => {
         const measured = best.get(round.key)!;
         const per = cpuPerEvent(measured);
         return [
           round.name,
-          ms(per.web ?? 0),
-          per.worker === undefined ? "—" : ms(per.worker),
-          ms(per.postgres ?? 0),
-          ms(per.load ?? 0),
-          ms(per.total),
+          cpu(per.web ?? 0),
+          per.worker === undefined ? "—" : cpu(per.worker),
+          cpu(per.postgres ?? 0),
+          cpu(per.load ?? 0),
+          cpu(per.total),
           machineLine(measured),
           runtimeLine(measured, "web"),
+          schedLine(measured, "web"),
         ];
       }),
     ),
@@ -300,7 +303,7 @@ function profileSection(profiled: Map<string, Measured>, rounds: Round[]): strin
   out.push(
     "### Where the CPU goes",
     "",
-    "A last, shorter window of each round with the V8 sampling profiler on in every server process (0.5 ms interval, through the inspector; the figures above come from unprofiled rounds). Self time per function, per answered event; then the busiest statements in PostgreSQL (pg_stat_statements: calls, execution time and WAL per event).",
+    "A last, shorter window of each round with the V8 sampling profiler on in every server process (0.5 ms interval, through the inspector; the figures above come from unprofiled rounds). Self time per function, per answered event; then the busiest statements in PostgreSQL (pg_stat_statements: calls, execution time and WAL per event). The profiler samples wall time: a thread that is preempted is charged to the function it was in, which on this 2-core machine is mostly the native socket write (`writeBuffer`, `writev`: a write to a loopback socket wakes the PostgreSQL backend or the client on the other end, and the scheduler often hands it the core there and then). The main thread's measured time on a CPU and waiting for one is given under each process, so the profile's busy time splits into work and waiting.",
     "",
   );
   for (const round of rounds) {
@@ -309,7 +312,7 @@ function profileSection(profiled: Map<string, Measured>, rounds: Round[]): strin
     out.push(`#### ${round.name}`, "");
     for (const { group, rows, areas } of profileRows(measured)) {
       out.push(
-        `${group} process: ${areas}`,
+        `${group} process: ${areas}; main thread ${schedLine(measured, group)} per event`,
         "",
         table(["function", "where", "self per event", "share"], rows),
         "",

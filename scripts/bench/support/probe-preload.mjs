@@ -5,6 +5,9 @@
  *
  * - event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution);
  * - garbage-collection pauses (PerformanceObserver "gc" entries);
+ * - the main thread's scheduling (/proc/self/schedstat and status): time on
+ *   a CPU, time runnable but waiting for one, and context switches, which
+ *   tell a sampling profile's wall time apart from CPU time;
  * - when the bench asks for it (a `profile-window` file in the probe
  *   directory), a CPU profile of exactly that window.
  *
@@ -12,13 +15,30 @@
  * `.cpuprofile` beside it), then waits for the next first signal.
  * Plain JavaScript, so it loads the same into `next start` and tsx scripts.
  */
-import { existsSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import path from "node:path";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 
 const probeDir = process.env.BENCH_PROBE_DIR;
 const RESOLUTION_MS = 10;
+
+/** The main thread's CPU and run-queue time (ns) and context switches; zeros where /proc has none. */
+function scheduling() {
+  try {
+    const [onCpu, waiting] = readFileSync("/proc/self/schedstat", "utf8").split(" ").map(Number);
+    const status = readFileSync("/proc/self/status", "utf8");
+    const count = (name) => Number(new RegExp(`^${name}:\\s*(\\d+)`, "m").exec(status)?.[1] ?? 0);
+    return {
+      onCpu,
+      waiting,
+      voluntary: count("voluntary_ctxt_switches"),
+      involuntary: count("nonvoluntary_ctxt_switches"),
+    };
+  } catch {
+    return { onCpu: 0, waiting: 0, voluntary: 0, involuntary: 0 };
+  }
+}
 
 if (probeDir) {
   let window = null;
@@ -39,11 +59,12 @@ if (probeDir) {
       await session.post("Profiler.setSamplingInterval", { interval: 500 });
       await session.post("Profiler.start");
     }
-    window = { delay, gc, pauses, session, started: performance.now(), label: "" };
+    window = { delay, gc, pauses, session, started: performance.now(), sched: scheduling(), label: "" };
   };
 
   const end = async () => {
-    const { delay, gc, pauses, session, started } = window;
+    const { delay, gc, pauses, session, started, sched } = window;
+    const schedNow = scheduling();
     window = null;
     delay.disable();
     gc.disconnect();
@@ -62,6 +83,12 @@ if (probeDir) {
         count: pauses.length,
         totalMs: pauses.reduce((sum, pause) => sum + pause, 0),
         maxMs: pauses.at(-1) ?? 0,
+      },
+      sched: {
+        onCpuMs: ms(schedNow.onCpu - sched.onCpu),
+        waitMs: ms(schedNow.waiting - sched.waiting),
+        voluntary: schedNow.voluntary - sched.voluntary,
+        involuntary: schedNow.involuntary - sched.involuntary,
       },
     };
     if (session) {

@@ -8,6 +8,8 @@ export type ProcessProbe = {
   seconds: number;
   loopDelay: { p50: number; p99: number; max: number };
   gc: { count: number; totalMs: number; maxMs: number };
+  /** The main thread: ms on a CPU, ms runnable but waiting for one, context switches. */
+  sched?: { onCpuMs: number; waitMs: number; voluntary: number; involuntary: number };
   profile?: string;
 };
 

@@ -2,7 +2,7 @@ import type postgres from "postgres";
 import { closedLoop, type LoadResult } from "./load";
 import { observe, type Observation } from "./observe";
 import type { Setup } from "./servers";
-import { int, ms, ratio } from "./stats";
+import { cpu, int, ms, ratio } from "./stats";
 import { busyByArea, hotSpots } from "./profile";
 import { topWaits } from "./pg-activity";
 import { code, statementLabel } from "./statements";
@@ -107,18 +107,18 @@ export function limitOf(measured: Measured, baseline?: Measured): string {
   const webCores = web / (seconds * 1000);
   const parts = Object.entries(per)
     .filter(([group]) => group !== "total")
-    .map(([group, value]) => `${group} ${ms(value)}`)
+    .map(([group, value]) => `${group} ${cpu(value)}`)
     .join(", ");
   if (webCores >= 0.85)
-    return `the web process's one thread was busy ${Math.round(webCores * 100)}% of the time: ${ms(
+    return `the web process's one thread was busy ${Math.round(webCores * 100)}% of the time: ${cpu(
       per.web ?? 0,
     )} ms of its CPU per event caps it near ${int(1000 / (per.web ?? 1))}/s`;
-  const line = `the machine's ${CORES} cores were ${share(busyMs, capacityMs)} busy; each event costs ${ms(
+  const line = `the machine's ${CORES} cores were ${share(busyMs, capacityMs)} busy; each event costs ${cpu(
     per.total,
   )} ms of CPU (${parts})`;
   if (!baseline) return line;
   const bare = cpuPerEvent(baseline).total;
-  return `${line} against bare's ${ms(bare)} ms: at most ${ratio(bare / per.total)} of bare on this CPU`;
+  return `${line} against bare's ${cpu(bare)} ms: at most ${ratio(bare / per.total)} of bare on this CPU`;
 }
 
 /** Event-loop delay and GC of a group's processes during a round, e.g. "loop p99 4 ms, max 21 ms; GC 120 ms, max 9 ms". */
@@ -130,6 +130,24 @@ export function runtimeLine(measured: Measured, group: string): string {
   const gc = probes.reduce((sum, probe) => sum + probe.gc.totalMs, 0);
   const gcMax = Math.max(...probes.map((probe) => probe.gc.maxMs));
   return `loop p99 ${ms(p99)}, max ${ms(max)}; GC ${ms(gc)} (max ${ms(gcMax)})`;
+}
+
+/**
+ * The main threads of a group's processes per answered event: time on a
+ * CPU, time runnable but waiting for one (the other processes had the
+ * cores), and involuntary switches. A sampling profile counts wall time,
+ * so its "busy" is the sum of the first two.
+ */
+export function schedLine(measured: Measured, group: string): string {
+  const probes = (measured.observation.probes[group] ?? []).filter((probe) => probe.sched);
+  if (probes.length === 0) return "—";
+  const events = Math.max(1, measured.answered);
+  const sum = (pick: (sched: NonNullable<(typeof probes)[number]["sched"]>) => number) =>
+    probes.reduce((total, probe) => total + pick(probe.sched!), 0);
+  const us = (value: number) => `${Math.round((value * 1000) / events)} µs`;
+  return `on CPU ${us(sum((s) => s.onCpuMs))}, waiting for a CPU ${us(sum((s) => s.waitMs))}; ${(
+    sum((s) => s.involuntary) / events
+  ).toFixed(2)} preemptions`;
 }
 
 /** WAL and fsync per answered event, and what PostgreSQL's backends waited on. */

@@ -6,6 +6,8 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export const ms = (value: number) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
+/** CPU per event: two decimals, since whole tenths of a ms hide the differences that matter. */
+export const cpu = (value: number) => (value >= 10 ? value.toFixed(1) : value.toFixed(2));
 export const int = (value: number) => Math.round(value).toLocaleString("en");
 export const ratio = (value: number) => `${value.toFixed(2)}×`;
 export const seconds = (valueMs: number) => (valueMs / 1000).toFixed(1);
