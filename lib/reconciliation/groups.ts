@@ -1,11 +1,65 @@
 import "server-only";
+import { bookRecords } from "./internal";
 import type { MatchInput, Tx } from "./match";
 
 /**
- * The provider's payments as staged, one row per payment group: a payment
- * intent (MangoPay: a pay-in; Adyen: a PSP reference) with its charges,
- * refunds and disputes, or a charge made without a payment intent. The key is
- * what our records group by too (`payment_key` in ./internal.ts).
+ * The payment groups matching must look at, found in one join by id of the
+ * provider's payment intents and charges to ours (the cost of a bare join):
+ * a group whose every object is on both sides with the same amount, currency,
+ * status and payment, with nothing refunded or disputed on either side and no
+ * refund or dispute staged, cannot differ in any payment-level kind, so it
+ * is left out of the per-group tables. Groups with an open finding are kept,
+ * so a run that no longer sees the finding can auto-resolve it.
+ */
+async function findCandidateGroups(tx: Tx, { runId, provider, from, to }: MatchInput) {
+  await tx`
+    create temp table recon_candidates on commit drop as
+    with staged as not materialized (
+      select s.object_id, case s.object_type when 'payment_intent' then 'payment' else 'charge' end as kind,
+        coalesce(s.payment_intent_id, s.object_id) as key, s.amount, s.currency, s.status,
+        s.amount_refunded, s.disputed
+      from reconciliation_staged s
+      where s.run_id = ${runId} and s.object_type in ('payment_intent', 'charge')
+    ),
+    ours as (
+      select b.object_id, b.kind, b.payment_key as key, b.amount, b.currency, b.status,
+        b.amount_refunded, b.disputed, b.created
+      from (${bookRecords(tx, provider)}) b
+      where b.kind in ('payment', 'charge')
+    )
+    select coalesce(s.key, o.key) as key
+    from staged s
+    full outer join ours o on o.object_id = s.object_id and o.kind = s.kind
+    where (s.object_id is null
+        and ((o.created >= ${from} and o.created < ${to}) or o.key in (select key from staged)))
+      or o.object_id is null
+      or s.key is distinct from o.key
+      or (s.amount, s.currency, s.status) is distinct from (o.amount, o.currency, o.status)
+      or coalesce(s.amount_refunded, 0) <> 0 or coalesce(s.disputed, false)
+      or o.amount_refunded <> 0 or o.disputed
+    union
+    select coalesce(s.payment_intent_id, s.charge_id, s.object_id)
+    from reconciliation_staged s
+    where s.run_id = ${runId} and s.object_type in ('refund', 'dispute')
+    union
+    select d.object_id from discrepancies d where d.provider = ${provider} and d.status = 'open'`;
+  await tx`create unique index on recon_candidates (key)`;
+  await tx`analyze recon_candidates`;
+}
+
+/** The staged objects of candidate groups, found through the staged payment-key index. */
+export function candidateObjects(tx: Tx, runId: number) {
+  return tx`
+    select s.* from recon_candidates c
+    join reconciliation_staged s on s.run_id = ${runId}
+      and coalesce(s.payment_intent_id, s.charge_id, s.object_id) = c.key`;
+}
+
+/**
+ * The provider's payments as staged, one row per candidate payment group: a
+ * payment intent (MangoPay: a pay-in; Adyen: a PSP reference) with its
+ * charges, refunds and disputes, or a charge made without a payment intent.
+ * The key is what our records group by too (`payment_key` in ./internal.ts).
  *
  * - `in_period`: the payment itself was created in [from, to), so every
  *   payment-level kind is checked for it;
@@ -14,17 +68,20 @@ import type { MatchInput, Tx } from "./match";
  * - `charges_known`: every charge the totals need is staged (the payment
  *   intent's latest charge among them), so totals may be compared.
  */
-export async function buildPaymentGroups(tx: Tx, { runId, from, to }: MatchInput) {
+export async function buildPaymentGroups(tx: Tx, input: MatchInput) {
+  const { runId, from, to } = input;
+  await findCandidateGroups(tx, input);
   // One row per payment intent needs no aggregation; only the children are grouped, so a
   // period of a million payments is three scans and two hash joins, not one wide aggregate.
   await tx`
     create temp table recon_payment_groups on commit drop as
-    with intents as (
+    with candidate_objects as (${candidateObjects(tx, runId)}),
+    intents as (
       select s.object_id as key, s.status as intent_status, s.amount as intent_amount,
         s.currency as intent_currency, s.created as intent_created, s.charge_id as latest_charge,
         s.created >= ${from} and s.created < ${to} as in_period
-      from reconciliation_staged s
-      where s.run_id = ${runId} and s.object_type = 'payment_intent'
+      from candidate_objects s
+      where s.object_type = 'payment_intent'
     ),
     charges as (
       select coalesce(s.payment_intent_id, s.object_id) as key,
@@ -38,8 +95,8 @@ export async function buildPaymentGroups(tx: Tx, { runId, from, to }: MatchInput
         min(s.created) as charge_created,
         coalesce(sum(s.amount_refunded), 0)::bigint as refunded,
         coalesce(bool_or(s.disputed), false) as disputed
-      from reconciliation_staged s
-      where s.run_id = ${runId} and s.object_type = 'charge'
+      from candidate_objects s
+      where s.object_type = 'charge'
       group by 1
     ),
     children as (
@@ -48,8 +105,8 @@ export async function buildPaymentGroups(tx: Tx, { runId, from, to }: MatchInput
         bool_or(s.created >= ${from} and s.created < ${to}) as child_in_period,
         bool_or(s.object_type = 'dispute') as has_dispute,
         coalesce(sum(s.amount) filter (where s.object_type = 'dispute'), 0)::bigint as disputed_amount
-      from reconciliation_staged s
-      where s.run_id = ${runId} and s.object_type in ('refund', 'dispute')
+      from candidate_objects s
+      where s.object_type in ('refund', 'dispute')
       group by 1
     ),
     joined as (

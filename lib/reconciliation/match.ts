@@ -59,9 +59,6 @@ export async function matchRun(
   return sql.begin(async (tx) => {
     const total = 4;
     await tx`select set_config('work_mem', ${MATCH_WORK_MEM}, true)`;
-    // The planner cannot tell how few joined rows survive the "differs somewhere" filter and
-    // prices shipping them from parallel workers as if all did, so it would scan serially.
-    await tx`select set_config('parallel_tuple_cost', '0.001', true)`;
     await tx`
       create temp table recon_findings (
         kind text not null,
@@ -93,7 +90,10 @@ export async function matchRun(
 
     const [matched] = await tx<{ count: string }[]>`
       select
-        (select count(*) from recon_payment_groups where in_period)
+        -- Payments in the period: its payment intents, and charges made without one.
+        (select count(*) from reconciliation_staged
+            where run_id = ${input.runId} and created >= ${input.from} and created < ${input.to}
+              and (object_type = 'payment_intent' or (object_type = 'charge' and payment_intent_id is null)))
         + (select count(*) from reconciliation_staged
             where run_id = ${input.runId} and object_type = 'payout'
               and created >= ${input.from} and created < ${input.to})

@@ -1,6 +1,7 @@
 import "server-only";
 import type { DiscrepancyKind } from "@/db/schema";
 import { UNSETTLED_INTENT_STATUSES } from "./checks";
+import { candidateObjects } from "./groups";
 import { bookRecords } from "./internal";
 import type { MatchInput, Tx } from "./match";
 
@@ -18,20 +19,19 @@ export type ObjectChecks = {
 };
 
 /**
- * Our books per payment group (`recon_payment_groups` keys, plus whatever we
- * hold that was created in the period): whether we recorded the payment at
+ * Our books per candidate payment group (see ./groups.ts): whether we recorded the payment at
  * all (its payment intent or any of its charges), and the amounts, status,
  * refunded total and dispute flag we hold for it. The records module derives
  * a payment's and a charge's refunded total and dispute flag from their whole
  * group, refunds and disputes included, so those two record kinds say it all.
  */
-async function buildOurGroups(tx: Tx, { provider, from, to }: MatchInput) {
+async function buildOurGroups(tx: Tx, { provider }: MatchInput) {
   await tx`
     create temp table recon_our_groups on commit drop as
     with books as (
       select * from (${bookRecords(tx, provider)}) b
       where b.kind in ('payment', 'charge')
-        and (b.payment_key in (select key from recon_payment_groups) or (b.created >= ${from} and b.created < ${to}))
+        and b.payment_key in (select key from recon_candidates)
     ),
     intents as (select * from books where kind = 'payment'),
     charges as (
@@ -154,13 +154,18 @@ export async function findObjectDifferences(
             then coalesce(p.latest_charge, p.charge_id) else s.charge_id end,
           'payment', case when s.object_type in ('refund', 'dispute')
             then coalesce(s.payment_intent_id, s.charge_id) end) as details
-      from reconciliation_staged s
+      from (
+        select * from (${candidateObjects(tx, runId)}) c where c.object_type in ('payment_intent', 'charge')
+        union all
+        select * from reconciliation_staged
+        where run_id = ${runId} and object_type in ('refund', 'dispute', 'payout')
+      ) s
       join (${bookRecords(tx, provider)}) b on b.object_id = s.object_id
         and b.kind = case s.object_type when 'payment_intent' then 'payment' else s.object_type end
       left join recon_payment_groups p on s.object_type in ('payment_intent', 'charge')
         and p.key = coalesce(s.payment_intent_id, s.charge_id, s.object_id)
-      where s.run_id = ${runId} and s.object_type in ('payment_intent', 'charge', 'refund', 'dispute', 'payout')
-        and (s.amount, s.currency, s.status) is distinct from (b.amount, b.currency, b.status)
+      -- A payment intent or charge that differs from our record makes its group a candidate.
+      where (s.amount, s.currency, s.status) is distinct from (b.amount, b.currency, b.status)
         and (s.object_type not in ('refund', 'dispute') or ${checks.childStatuses})
         and case when s.object_type in ('payment_intent', 'charge') then coalesce(p.in_period, false)
           else s.created >= ${from} and s.created < ${to} end
