@@ -29,25 +29,17 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Stripe from "stripe";
 import { POST as webhookRoute } from "@/app/api/webhooks/[provider]/route";
-import { POST as statementRoute } from "@/app/api/v1/bank-statements/route";
-import { GET as discrepancyRoute } from "@/app/api/v1/discrepancies/[id]/route";
-import { POST as resolveRoute } from "@/app/api/v1/discrepancies/[id]/resolve/route";
-import { GET as discrepanciesRoute } from "@/app/api/v1/discrepancies/route";
-import { PUT as feeScheduleRoute } from "@/app/api/v1/fee-schedules/[provider]/route";
-import { GET as runRoute } from "@/app/api/v1/reconciliation/runs/[id]/route";
-import { POST as enqueueRoute } from "@/app/api/v1/reconciliation/runs/route";
-import { GET as statsRoute } from "@/app/api/v1/stats/route";
-import { POST as tokensRoute } from "@/app/api/v1/tokens/route";
 import { startWorker, type Worker } from "@/lib/processing/worker";
 import { createStripeClient } from "@/lib/providers/stripe/client";
 import { processQueuedRuns } from "@/lib/reconciliation/execute";
+import { plantedApi } from "../../fixtures/planted/api";
+import { plantedVerdict, type Finding } from "../../fixtures/planted/verdict";
 import { FEE_SCHEDULE } from "../../fixtures/stripe-standin/business";
 import { deliverWebhooks, type DeliveryReport } from "../../fixtures/stripe-standin/deliver";
 import { plantedScenario, type PlantedFault } from "../../fixtures/stripe-standin/faults";
 import { startStripeStandin, type StripeStandin } from "../../fixtures/stripe-standin/server";
 import type { EventObject } from "../../fixtures/stripe-standin/types";
 import { useTestDatabase } from "../helpers/db";
-import { callRoute } from "../helpers/http";
 
 const SEED = Number(process.env.PLANTED_FAULTS_SEED ?? 20260301);
 const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("hex")}`;
@@ -72,46 +64,19 @@ const { account } = scenario;
 const firstWindow = { from: account.from, to: account.to };
 const shiftedWindow = { from: account.from + 3 * HOUR, to: account.to + 3 * HOUR };
 
-type Finding = {
-  id: number;
-  kind: string;
-  provider: string;
-  object_id: string;
-  expected_amount: number | null;
-  actual_amount: number | null;
-  currency: string | null;
-  status: string;
-  first_seen_at: string;
-  last_seen_at: string;
-  details?: unknown;
-  resolution?: string | null;
-};
-type Run = { id: number; status: string; error?: string | null; counts?: unknown; progress?: unknown };
-
 let standin: StripeStandin;
 let worker: Worker;
-let finance: string;
-let viewer: string;
 
-const api = async (
-  handler: Parameters<typeof callRoute>[0],
-  input: { method?: string; path: string; params?: Record<string, string>; token?: string; body?: unknown },
-) => {
-  const response = await callRoute(handler, {
-    method: input.method,
-    path: input.path,
-    params: input.params,
-    token: input.token ?? viewer,
-    body:
-      input.body === undefined
-        ? undefined
-        : typeof input.body === "string"
-          ? input.body
-          : JSON.stringify(input.body),
-    headers: typeof input.body === "string" ? { "content-type": "text/csv" } : undefined,
-  });
-  return response;
-};
+const tally = plantedApi({
+  provider: "stripe",
+  adminToken: ADMIN_TOKEN,
+  execute: () =>
+    processQueuedRuns({
+      holder: "planted-faults",
+      stripeClient: createStripeClient({ apiKey: STRIPE_KEY, apiBase: standin.url }),
+    }),
+});
+const verdict = plantedVerdict({ provider: "stripe", faults: scenario.faults, explain: scenario.explain });
 
 function deliver(events: readonly EventObject[], seed: number): Promise<DeliveryReport> {
   return deliverWebhooks({
@@ -122,89 +87,8 @@ function deliver(events: readonly EventObject[], seed: number): Promise<Delivery
   });
 }
 
-/** Waits until Tally's worker has settled every stored event (nothing pending, processing or retrying). */
-async function drain(): Promise<Record<string, number>> {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const response = await api(statsRoute, { path: "/api/v1/stats" });
-    expect(response.status).toBe(200);
-    const byStatus = (response.json() as { events: { by_status: Record<string, number> } }).events.by_status;
-    const busy = (byStatus.pending ?? 0) + (byStatus.processing ?? 0) + (byStatus.retrying ?? 0);
-    if (busy === 0) return byStatus;
-    if (Date.now() > deadline)
-      throw new Error(`events still unprocessed after 180 s: ${JSON.stringify(byStatus)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-async function reconcile(window: { from: number; to: number }): Promise<Run> {
-  const queued = await api(enqueueRoute, {
-    method: "POST",
-    path: "/api/v1/reconciliation/runs",
-    token: finance,
-    body: {
-      provider: "stripe",
-      from: new Date(window.from * 1000).toISOString(),
-      to: new Date(window.to * 1000).toISOString(),
-    },
-  });
-  expect(queued.status, queued.text).toBe(202);
-  const { id } = queued.json() as { id: number };
-  const stripeClient = createStripeClient({ apiKey: STRIPE_KEY, apiBase: standin.url });
-  await processQueuedRuns({ holder: "planted-faults", stripeClient });
-  const run = await api(runRoute, { path: `/api/v1/reconciliation/runs/${id}`, params: { id: String(id) } });
-  expect(run.status).toBe(200);
-  return { ...(run.json() as Run), id };
-}
-
-async function findings(query: string): Promise<Finding[]> {
-  const all: Finding[] = [];
-  let cursor: string | null = null;
-  do {
-    const path: string = `/api/v1/discrepancies?limit=500${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-    const response = await api(discrepanciesRoute, { path });
-    expect(response.status, response.text).toBe(200);
-    const page = response.json() as { data: Finding[]; next_cursor: string | null };
-    all.push(...page.data);
-    cursor = page.next_cursor;
-  } while (cursor);
-  return all;
-}
-
-const accepts = (fault: PlantedFault, finding: Finding) =>
-  finding.provider === "stripe" &&
-  fault.accept.some((a) => a.kind === finding.kind && a.objectId === finding.object_id);
-
-function describeFinding(finding: Finding): string {
-  const amounts =
-    finding.expected_amount !== null || finding.actual_amount !== null
-      ? ` expected=${finding.expected_amount} actual=${finding.actual_amount} ${finding.currency ?? ""}`
-      : "";
-  return (
-    `${finding.kind} on ${finding.object_id} [#${finding.id} ${finding.status}]${amounts}` +
-    ` details=${JSON.stringify(finding.details ?? null)} — ${scenario.explain(finding.object_id)}`
-  );
-}
-
-function describeFault(fault: PlantedFault): string {
-  const alternatives = fault.accept.map((a) => `${a.kind} on ${a.objectId}`).join(" or ");
-  return `"${fault.name}" — expected ${alternatives}; planted ${JSON.stringify(fault.facts)}`;
-}
-
-/** Each fault's findings among `list`, and the findings no fault accounts for. */
-function match(list: Finding[]) {
-  const byFault = new Map(scenario.faults.map((fault) => [fault, list.filter((f) => accepts(fault, f))]));
-  const unexpected = list.filter((finding) => !scenario.faults.some((fault) => accepts(fault, finding)));
-  return { byFault, unexpected };
-}
-
-function inWindow(fault: PlantedFault, finding: Finding, window: { from: number; to: number }) {
-  const named = fault.accept.find((a) => a.kind === finding.kind && a.objectId === finding.object_id)!;
-  return named.created >= window.from && named.created < window.to;
-}
-
 // State carried from one run to the next.
-const firstFinding = new Map<PlantedFault, Finding>();
+let firstFinding = new Map<PlantedFault, Finding>();
 let afterFirst: Finding[] = [];
 let afterSecond: Finding[] = [];
 let financeResolved: PlantedFault | undefined;
@@ -215,18 +99,7 @@ beforeAll(async () => {
   // Tally reads its configuration once per environment object: hand it a fresh one with every value above.
   process.env = { ...process.env };
   worker = await startWorker({ jobs: [], pollMs: 200 });
-  const token = async (role: string) => {
-    const response = await api(tokensRoute, {
-      method: "POST",
-      path: "/api/v1/tokens",
-      token: ADMIN_TOKEN,
-      body: { name: `planted-faults ${role}`, role },
-    });
-    expect(response.status, response.text).toBe(201);
-    return (response.json() as { token: string }).token;
-  };
-  finance = await token("finance");
-  viewer = await token("viewer");
+  await tally.signIn("planted-faults");
 }, 120_000);
 
 afterAll(async () => {
@@ -323,66 +196,32 @@ describe("reconciliation over a Stripe account with planted faults", () => {
     const report = await deliver(scenario.deliveries, SEED);
     expect(report.failures).toEqual([]);
     expect(report.acknowledgedAsDuplicate).toBeGreaterThanOrEqual(report.repeated);
-    const byStatus = await drain();
+    const byStatus = await tally.drain();
     const stored = new Set(scenario.deliveries.map((event) => event.id)).size;
     expect(byStatus.dead ?? 0, `dead letters: ${JSON.stringify(byStatus)}`).toBe(0);
     expect((byStatus.processed ?? 0) + (byStatus.ignored ?? 0), JSON.stringify(byStatus)).toBe(stored);
-
-    const fees = await api(feeScheduleRoute, {
-      method: "PUT",
-      path: "/api/v1/fee-schedules/stripe",
-      params: { provider: "stripe" },
-      token: finance,
-      body: scenario.feeSchedule,
-    });
-    expect(fees.status, fees.text).toBe(200);
-    const statement = await api(statementRoute, {
-      method: "POST",
-      path: "/api/v1/bank-statements",
-      token: finance,
-      body: scenario.bankStatementCsv,
-    });
-    expect(statement.status, statement.text).toBe(201);
+    await tally.putFeeSchedule(scenario.feeSchedule);
+    await tally.importBankStatement(scenario.bankStatementCsv);
   });
 
   it("reports every planted fault exactly once and nothing else", { timeout: 300_000 }, async () => {
     // Rate limits and a server error on the way must not change the outcome.
     standin.faults.failNext(429, 2);
     standin.faults.failNext(503, 1);
-    const run = await reconcile(firstWindow);
+    const run = await tally.reconcile(firstWindow);
     expect(run.error ?? null, JSON.stringify(run)).toBeNull();
     expect(run.status).toBe("succeeded");
-
-    const seen = await findings(`&run_id=${run.id}`);
-    afterFirst = await findings("");
-    const { byFault, unexpected } = match(seen);
-    const problems: string[] = [];
-    for (const [fault, found] of byFault) {
-      if (found.length === 0) problems.push(`missing: ${describeFault(fault)}`);
-      if (found.length > 1)
-        problems.push(
-          `reported ${found.length} times: ${describeFault(fault)}\n  ${found.map(describeFinding).join("\n  ")}`,
-        );
-      if (found.length >= 1) firstFinding.set(fault, found[0]!);
-      for (const finding of found) {
-        if (finding.status !== "open")
-          problems.push(`not open after the first run: ${describeFinding(finding)}`);
-      }
-    }
-    for (const finding of unexpected) problems.push(`unexpected: ${describeFinding(finding)}`);
-    expect(problems, `run ${run.id} counts=${JSON.stringify(run.counts)}`).toEqual([]);
+    afterFirst = await tally.findings("");
+    const verdictOfRun = verdict.firstRun(await tally.findings(`&run_id=${run.id}`));
+    firstFinding = verdictOfRun.found;
+    expect(verdictOfRun.problems, `run ${run.id} counts=${JSON.stringify(run.counts)}`).toEqual([]);
   });
 
   it("says a missed webhook was recovered when it reports missing_internal", () => {
-    const problems = [...firstFinding.values()]
-      .filter((finding) => finding.kind === "missing_internal")
-      .filter(
-        (finding) =>
-          !/recover/i.test(JSON.stringify(finding.details ?? null)) && finding.resolution !== "recovered",
-      )
-      .map((finding) => `no recovery noted: ${describeFinding(finding)}`);
     expect(firstFinding.size, "the first run found no planted fault to look at").toBeGreaterThan(0);
-    expect(problems).toEqual([]);
+    expect(verdict.unrecovered(firstFinding, (_, finding) => finding.kind === "missing_internal")).toEqual(
+      [],
+    );
   });
 
   it(
@@ -394,47 +233,29 @@ describe("reconciliation over a Stripe account with planted faults", () => {
         (f) => f.remedy === null && firstFinding.has(f) && f.accept[0]!.kind === "fee_mismatch",
       );
       financeResolved ??= scenario.faults.find((f) => f.remedy === null && firstFinding.has(f));
-      if (financeResolved) {
-        const id = String(firstFinding.get(financeResolved)!.id);
-        const resolved = await api(resolveRoute, {
-          method: "POST",
-          path: `/api/v1/discrepancies/${id}/resolve`,
-          params: { id },
-          token: finance,
-          body: { resolution: "written_off", note: "fee difference accepted" },
+      if (financeResolved)
+        await tally.resolve(firstFinding.get(financeResolved)!.id, {
+          resolution: "written_off",
+          note: "fee difference accepted",
         });
-        expect(resolved.status, resolved.text).toBe(200);
-      }
 
       const report = await deliver(scenario.late, SEED + 1);
       expect(report.failures).toEqual([]);
       scenario.markDelivered(scenario.late);
-      await drain();
-      const run = await reconcile(firstWindow);
+      await tally.drain();
+      const run = await tally.reconcile(firstWindow);
       expect(run.error ?? null, JSON.stringify(run)).toBeNull();
       expect(run.status).toBe("succeeded");
 
-      const seen = await findings(`&run_id=${run.id}`);
-      afterSecond = await findings("");
-      const problems = [
-        ...newFindings(afterFirst, afterSecond),
-        ...match(seen).unexpected.map((f) => `unexpected: ${describeFinding(f)}`),
-      ];
-      for (const [fault, first] of firstFinding) {
-        const now = await discrepancy(first.id);
-        const wanted = fault === financeResolved ? "resolved" : fault.remedy ? "auto_resolved" : "open";
-        if (now.status !== wanted) {
-          problems.push(
-            `${wanted} expected, got ${now.status} (remedy: ${fault.remedy ?? "none"}): ${describeFinding(now)}`,
-          );
-        }
-        if (wanted === "open" && !seen.some((f) => f.id === first.id)) {
-          problems.push(`not seen again by the second run: ${describeFinding(now)}`);
-        }
-        if (wanted === "open" && Date.parse(now.last_seen_at) <= Date.parse(first.last_seen_at)) {
-          problems.push(`last_seen_at not advanced by the second run: ${describeFinding(now)}`);
-        }
-      }
+      afterSecond = await tally.findings("");
+      const problems = verdict.secondRun({
+        seen: await tally.findings(`&run_id=${run.id}`),
+        before: afterFirst,
+        after: afterSecond,
+        found: firstFinding,
+        now: await tally.discrepancies([...firstFinding.values()].map((f) => f.id)),
+        resolved: financeResolved,
+      });
       expect(problems, `run ${run.id} counts=${JSON.stringify(run.counts)}`).toEqual([]);
     },
   );
@@ -443,50 +264,17 @@ describe("reconciliation over a Stripe account with planted faults", () => {
     "finds nothing new and reopens nothing over a period shifted by half its length",
     { timeout: 300_000 },
     async () => {
-      const run = await reconcile(shiftedWindow);
+      const run = await tally.reconcile(shiftedWindow);
       expect(run.error ?? null, JSON.stringify(run)).toBeNull();
       expect(run.status).toBe("succeeded");
-
-      const seen = await findings(`&run_id=${run.id}`);
-      const afterThird = await findings("");
-      const problems = [
-        ...newFindings(afterSecond, afterThird),
-        ...match(seen).unexpected.map((f) => `unexpected: ${describeFinding(f)}`),
-      ];
-      const before = new Map(afterSecond.map((f) => [f.id, f]));
-      for (const finding of afterThird) {
-        const earlier = before.get(finding.id);
-        if (earlier && earlier.status !== finding.status) {
-          problems.push(
-            `status changed from ${earlier.status} to ${finding.status}: ${describeFinding(finding)}`,
-          );
-        }
-      }
-      for (const [fault, first] of firstFinding) {
-        const now = afterThird.find((f) => f.id === first.id);
-        if (
-          now?.status === "open" &&
-          inWindow(fault, now, shiftedWindow) &&
-          !seen.some((f) => f.id === now.id)
-        ) {
-          problems.push(`open and in the shifted period, but not seen again: ${describeFinding(now)}`);
-        }
-      }
+      const problems = verdict.overlappingRun({
+        seen: await tally.findings(`&run_id=${run.id}`),
+        before: afterSecond,
+        after: await tally.findings(""),
+        found: firstFinding,
+        period: shiftedWindow,
+      });
       expect(problems, `run ${run.id} counts=${JSON.stringify(run.counts)}`).toEqual([]);
     },
   );
 });
-
-async function discrepancy(id: number): Promise<Finding> {
-  const response = await api(discrepancyRoute, {
-    path: `/api/v1/discrepancies/${id}`,
-    params: { id: String(id) },
-  });
-  expect(response.status, response.text).toBe(200);
-  return response.json() as Finding;
-}
-
-function newFindings(before: Finding[], after: Finding[]): string[] {
-  const known = new Set(before.map((f) => f.id));
-  return after.filter((f) => !known.has(f.id)).map((f) => `new: ${describeFinding(f)}`);
-}
