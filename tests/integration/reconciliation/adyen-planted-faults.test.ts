@@ -31,61 +31,54 @@ import { startWorker, type Worker } from "@/lib/processing/worker";
 import { processQueuedRuns } from "@/lib/reconciliation/execute";
 import { adyenDelivery, TEST_ADYEN_KEY } from "../../fixtures/adyen";
 import { ADYEN_FEE_SCHEDULE, adyenScenario, type Notification } from "../../fixtures/planted/adyen-business";
-import { plantedApi } from "../../fixtures/planted/api";
-import type { PlantedFault } from "../../fixtures/planted/faults";
-import { plantedVerdict, type Finding } from "../../fixtures/planted/verdict";
-import { deliveryOrder } from "../../fixtures/stripe-standin/deliver";
+import {
+  itFindsEveryPlantedFault,
+  itKeepsFindingsStable,
+  plantedPeriods,
+  plantedRuns,
+} from "../../fixtures/planted/runs";
+import { sendAsDelivered } from "../../fixtures/planted/deliver";
 import { useTestDatabase } from "../helpers/db";
 import { setEnv } from "../providers/env";
 
-const SEED = Number(process.env.PLANTED_FAULTS_SEED ?? 20260301);
 const ADMIN_TOKEN = `admin_${randomBytes(16).toString("hex")}`;
-const HOUR = 3600;
-const DAY = 86_400;
 
 useTestDatabase();
 
-// Five days back, 08:00–14:00 UTC; its settlement lines run into the evening.
-const from = Math.floor(Date.now() / 1000 / DAY) * DAY - 5 * DAY + 8 * HOUR;
+// Its settlement lines run into the evening.
+const { seed: SEED, from, first: firstPeriod, shifted: shiftedPeriod } = plantedPeriods();
 const scenario = adyenScenario({ seed: SEED, from, hours: 6 });
-const firstPeriod = { from, to: from + 6 * HOUR };
-const shiftedPeriod = { from: from + 3 * HOUR, to: from + 9 * HOUR };
-const verdict = plantedVerdict({ provider: "adyen", faults: scenario.faults, explain: scenario.explain });
-const tally = plantedApi({
-  provider: "adyen",
-  adminToken: ADMIN_TOKEN,
-  execute: () => processQueuedRuns({ holder: "adyen-planted-faults" }),
-});
 
 let worker: Worker;
 
 /** Sends each item as Adyen does: one signed notification per request, a few at a time, some twice. */
-async function sendNotifications(notifications: readonly Notification[], seed: number): Promise<string[]> {
-  const order = deliveryOrder(notifications, { seed });
-  const failures: string[] = [];
-  for (let i = 0; i < order.length; i += 6) {
-    await Promise.all(
-      order.slice(i, i + 6).map(async ({ item }) => {
-        const { body, headers } = adyenDelivery([item]);
-        const response = await webhookRoute(
-          new Request("http://tally.test/api/webhooks/adyen", { method: "POST", headers, body }),
-          { params: Promise.resolve({ provider: "adyen" }) },
-        );
-        const text = await response.text();
-        if (response.status !== 200 || text !== "[accepted]")
-          failures.push(
-            `${String(item.eventCode)} ${String(item.pspReference)} → ${response.status} ${text}`,
-          );
-      }),
-    );
-  }
-  return failures;
+function sendNotifications(notifications: readonly Notification[], seed: number): Promise<string[]> {
+  return sendAsDelivered(notifications, {
+    seed,
+    send: async ({ item }) => {
+      const { body, headers } = adyenDelivery([item]);
+      const response = await webhookRoute(
+        new Request("http://tally.test/api/webhooks/adyen", { method: "POST", headers, body }),
+        { params: Promise.resolve({ provider: "adyen" }) },
+      );
+      const text = await response.text();
+      return response.status === 200 && text === "[accepted]"
+        ? null
+        : `${String(item.eventCode)} ${String(item.pspReference)} → ${response.status} ${text}`;
+    },
+  });
 }
 
-let found = new Map<PlantedFault, Finding>();
-let afterFirst: Finding[] = [];
-let afterSecond: Finding[] = [];
-let financeResolved: PlantedFault | undefined;
+const runs = plantedRuns({
+  provider: "adyen",
+  adminToken: ADMIN_TOKEN,
+  execute: () => processQueuedRuns({ holder: "adyen-planted-faults" }),
+  faults: scenario.faults,
+  explain: scenario.explain,
+  period: firstPeriod,
+  shifted: shiftedPeriod,
+});
+const { tally } = runs;
 
 beforeAll(async () => {
   setEnv({
@@ -150,65 +143,15 @@ describe("reconciliation over Adyen settlement reports with planted faults", () 
     },
   );
 
-  it("reports every planted fault exactly once and nothing else", { timeout: 300_000 }, async () => {
-    const run = await tally.reconcile(firstPeriod);
-    expect(run.error ?? null, JSON.stringify(run)).toBeNull();
-    expect(run.status).toBe("succeeded");
-    afterFirst = await tally.findings("");
-    const verdictOfRun = verdict.firstRun(await tally.findings(`&run_id=${run.id}`));
-    found = verdictOfRun.found;
-    expect(verdictOfRun.problems, `run ${run.id} counts=${JSON.stringify(run.counts)}`).toEqual([]);
-  });
+  itFindsEveryPlantedFault(runs);
 
-  it(
-    "auto-resolves what the late notifications fixed, keeps the rest, adds nothing",
-    { timeout: 300_000 },
-    async () => {
-      // Finance settles one finding by hand; it must stay resolved.
-      financeResolved =
-        scenario.faults.find(
-          (f) => f.remedy === null && found.has(f) && f.accept[0]!.kind === "fee_mismatch",
-        ) ?? scenario.faults.find((f) => f.remedy === null && found.has(f));
-      if (financeResolved)
-        await tally.resolve(found.get(financeResolved)!.id, {
-          resolution: "written_off",
-          note: "fee difference accepted",
-        });
-
+  itKeepsFindingsStable(runs, {
+    what: "the late notifications",
+    preferKind: "fee_mismatch",
+    note: "fee difference accepted",
+    beforeSecond: async () => {
       expect(await sendNotifications(scenario.late, SEED + 1)).toEqual([]);
       await tally.drain();
-      const run = await tally.reconcile(firstPeriod);
-      expect(run.error ?? null, JSON.stringify(run)).toBeNull();
-      expect(run.status).toBe("succeeded");
-
-      afterSecond = await tally.findings("");
-      const problems = verdict.secondRun({
-        seen: await tally.findings(`&run_id=${run.id}`),
-        before: afterFirst,
-        after: afterSecond,
-        found,
-        now: await tally.discrepancies([...found.values()].map((f) => f.id)),
-        resolved: financeResolved,
-      });
-      expect(problems, `run ${run.id} counts=${JSON.stringify(run.counts)}`).toEqual([]);
     },
-  );
-
-  it(
-    "finds nothing new and reopens nothing over a period shifted by half its length",
-    { timeout: 300_000 },
-    async () => {
-      const run = await tally.reconcile(shiftedPeriod);
-      expect(run.error ?? null, JSON.stringify(run)).toBeNull();
-      expect(run.status).toBe("succeeded");
-      const problems = verdict.overlappingRun({
-        seen: await tally.findings(`&run_id=${run.id}`),
-        before: afterSecond,
-        after: await tally.findings(""),
-        found,
-        period: shiftedPeriod,
-      });
-      expect(problems, `run ${run.id} counts=${JSON.stringify(run.counts)}`).toEqual([]);
-    },
-  );
+  });
 });

@@ -7,7 +7,7 @@ import { POST as enqueueRoute } from "@/app/api/v1/reconciliation/runs/route";
 import { POST as importRoute } from "@/app/api/v1/settlement-reports/adyen/route";
 import { insertToken } from "@/lib/auth/tokens";
 import { processQueuedRuns } from "@/lib/reconciliation/execute";
-import { adyenDelivery, adyenItem, TEST_ADYEN_KEY } from "../../fixtures/adyen";
+import { ADYEN_REPORT_HEADER, adyenDelivery, adyenItem, TEST_ADYEN_KEY } from "../../fixtures/adyen";
 import { useTestDatabase } from "../helpers/db";
 import { callRoute } from "../helpers/http";
 import { drain } from "../processing/helpers";
@@ -42,31 +42,6 @@ async function deliver(...items: Record<string, unknown>[]) {
 
 const authorise = (psp: string, value: number, time: string, currency = "EUR", day?: string) =>
   adyenItem({ pspReference: psp, value, currency, eventDate: utc(time, day) });
-
-const HEADER = [
-  "Company Account",
-  "Merchant Account",
-  "Psp Reference",
-  "Merchant Reference",
-  "Payment Method",
-  "Creation Date",
-  "TimeZone",
-  "Type",
-  "Modification Reference",
-  "Gross Currency",
-  "Gross Debit (GC)",
-  "Gross Credit (GC)",
-  "Exchange Rate",
-  "Net Currency",
-  "Net Debit (NC)",
-  "Net Credit (NC)",
-  "Commission (NC)",
-  "Markup (NC)",
-  "Scheme Fees (NC)",
-  "Interchange (NC)",
-  "Payment Method Variant",
-  "Batch Number",
-];
 
 /** Minor units → the major-unit decimal Adyen writes ("" for nothing). */
 const major = (minor: number | undefined, exponent: number) =>
@@ -145,7 +120,7 @@ function csvOf(lines: Line[]): string {
       String(line.batch),
     ].join(",");
   });
-  return [HEADER.join(","), ...rows].join("\r\n") + "\r\n";
+  return [ADYEN_REPORT_HEADER.join(","), ...rows].join("\r\n") + "\r\n";
 }
 
 // Fee schedule: 1.2 % + 11 cents (EUR), tolerance 1. Each clean fee below is exactly that.

@@ -32,46 +32,35 @@ import { GET as eventsRoute } from "@/app/api/v1/events/route";
 import { startWorker, type Worker } from "@/lib/processing/worker";
 import { processQueuedRuns } from "@/lib/reconciliation/execute";
 import { startFakeMangopay, type FakeMangopay } from "../../fixtures/fake-mangopay";
-import { plantedApi } from "../../fixtures/planted/api";
-import type { PlantedFault } from "../../fixtures/planted/faults";
 import { mangopayScenario, type MangopayEvent } from "../../fixtures/planted/mangopay-business";
-import { plantedVerdict, type Finding } from "../../fixtures/planted/verdict";
-import { deliveryOrder } from "../../fixtures/stripe-standin/deliver";
+import {
+  itFindsEveryPlantedFault,
+  itKeepsFindingsStable,
+  plantedPeriods,
+  plantedRuns,
+} from "../../fixtures/planted/runs";
+import { sendAsDelivered } from "../../fixtures/planted/deliver";
 import { useTestDatabase } from "../helpers/db";
 import { setEnv } from "../providers/env";
 
-const SEED = Number(process.env.PLANTED_FAULTS_SEED ?? 20260301);
 const ADMIN_TOKEN = `admin_${randomBytes(16).toString("hex")}`;
-const HOUR = 3600;
 const DAY = 86_400;
 
 useTestDatabase();
 
-// Five days back, 08:00–14:00 UTC: every payout has executed by now.
-const from = Math.floor(Date.now() / 1000 / DAY) * DAY - 5 * DAY + 8 * HOUR;
+const { seed: SEED, from, first: firstPeriod, shifted: shiftedPeriod } = plantedPeriods();
 const scenario = mangopayScenario({ seed: SEED, from, hours: 6 });
-const firstPeriod = { from, to: from + 6 * HOUR };
-const shiftedPeriod = { from: from + 3 * HOUR, to: from + 9 * HOUR };
-const verdict = plantedVerdict({ provider: "mangopay", faults: scenario.faults, explain: scenario.explain });
-const tally = plantedApi({
-  provider: "mangopay",
-  adminToken: ADMIN_TOKEN,
-  execute: () => processQueuedRuns({ holder: "mangopay-planted-faults" }),
-});
 
 let fake: FakeMangopay;
 let worker: Worker;
 
 /** Calls Tally's hook URL as MangoPay does: GET, the three parameters, a few at a time, some twice. */
-async function sendHooks(hooks: readonly MangopayEvent[], seed: number): Promise<string[]> {
-  const order = deliveryOrder(
+function sendHooks(hooks: readonly MangopayEvent[], seed: number): Promise<string[]> {
+  return sendAsDelivered(
     hooks.map((hook) => ({ hook, created: hook.Date })),
-    { seed },
-  );
-  const failures: string[] = [];
-  for (let i = 0; i < order.length; i += 6) {
-    await Promise.all(
-      order.slice(i, i + 6).map(async ({ hook }) => {
+    {
+      seed,
+      send: async ({ hook }) => {
         const query = new URLSearchParams({
           EventType: hook.EventType,
           RessourceId: hook.ResourceId,
@@ -83,19 +72,24 @@ async function sendHooks(hooks: readonly MangopayEvent[], seed: number): Promise
           }),
           { params: Promise.resolve({ provider: "mangopay" }) },
         );
-        if (response.status !== 200) failures.push(`${query} → ${response.status} ${await response.text()}`);
-      }),
-    );
-  }
-  return failures;
+        return response.status === 200 ? null : `${query} → ${response.status} ${await response.text()}`;
+      },
+    },
+  );
 }
 
 const hookId = (hook: MangopayEvent) => `${hook.EventType}:${hook.ResourceId}:${hook.Date}`;
 
-let found = new Map<PlantedFault, Finding>();
-let afterFirst: Finding[] = [];
-let afterSecond: Finding[] = [];
-let financeResolved: PlantedFault | undefined;
+const runs = plantedRuns({
+  provider: "mangopay",
+  adminToken: ADMIN_TOKEN,
+  execute: () => processQueuedRuns({ holder: "mangopay-planted-faults" }),
+  faults: scenario.faults,
+  explain: scenario.explain,
+  period: firstPeriod,
+  shifted: shiftedPeriod,
+});
+const { tally, verdict } = runs;
 
 beforeAll(async () => {
   fake = await startFakeMangopay();
@@ -177,17 +171,10 @@ describe("reconciliation over a MangoPay business with planted faults", () => {
     await tally.importBankStatement(scenario.bankStatementCsv);
   });
 
-  it("reports every planted fault exactly once and nothing else", { timeout: 300_000 }, async () => {
-    const run = await tally.reconcile(firstPeriod);
-    expect(run.error ?? null, JSON.stringify(run)).toBeNull();
-    expect(run.status).toBe("succeeded");
-    afterFirst = await tally.findings("");
-    const verdictOfRun = verdict.firstRun(await tally.findings(`&run_id=${run.id}`));
-    found = verdictOfRun.found;
-    expect(verdictOfRun.problems, `run ${run.id} counts=${JSON.stringify(run.counts)}`).toEqual([]);
-  });
+  itFindsEveryPlantedFault(runs);
 
   it("says each missed hook was recovered, and the explorer marks the recovered events", async () => {
+    const found = runs.found;
     expect(found.size, "the first run found no planted fault to look at").toBeGreaterThan(0);
     expect(verdict.unrecovered(found, (fault) => fault.remedy !== null)).toEqual([]);
     for (const [fault, finding] of found) {
@@ -213,55 +200,13 @@ describe("reconciliation over a MangoPay business with planted faults", () => {
     expect([...recovered].sort()).toEqual(missed.map(hookId).sort());
   });
 
-  it(
-    "auto-resolves what late hooks and recovery fixed, keeps the rest, adds nothing",
-    { timeout: 300_000 },
-    async () => {
-      // Finance settles one finding by hand; it must stay resolved.
-      financeResolved =
-        scenario.faults.find(
-          (f) => f.remedy === null && found.has(f) && f.accept[0]!.kind === "amount_mismatch",
-        ) ?? scenario.faults.find((f) => f.remedy === null && found.has(f));
-      if (financeResolved)
-        await tally.resolve(found.get(financeResolved)!.id, {
-          resolution: "written_off",
-          note: "difference accepted with MangoPay",
-        });
-
+  itKeepsFindingsStable(runs, {
+    what: "late hooks and recovery",
+    preferKind: "amount_mismatch",
+    note: "difference accepted with MangoPay",
+    beforeSecond: async () => {
       expect(await sendHooks(scenario.late, SEED + 1)).toEqual([]);
       await tally.drain();
-      const run = await tally.reconcile(firstPeriod);
-      expect(run.error ?? null, JSON.stringify(run)).toBeNull();
-      expect(run.status).toBe("succeeded");
-
-      afterSecond = await tally.findings("");
-      const problems = verdict.secondRun({
-        seen: await tally.findings(`&run_id=${run.id}`),
-        before: afterFirst,
-        after: afterSecond,
-        found,
-        now: await tally.discrepancies([...found.values()].map((f) => f.id)),
-        resolved: financeResolved,
-      });
-      expect(problems, `run ${run.id} counts=${JSON.stringify(run.counts)}`).toEqual([]);
     },
-  );
-
-  it(
-    "finds nothing new and reopens nothing over a period shifted by half its length",
-    { timeout: 300_000 },
-    async () => {
-      const run = await tally.reconcile(shiftedPeriod);
-      expect(run.error ?? null, JSON.stringify(run)).toBeNull();
-      expect(run.status).toBe("succeeded");
-      const problems = verdict.overlappingRun({
-        seen: await tally.findings(`&run_id=${run.id}`),
-        before: afterSecond,
-        after: await tally.findings(""),
-        found,
-        period: shiftedPeriod,
-      });
-      expect(problems, `run ${run.id} counts=${JSON.stringify(run.counts)}`).toEqual([]);
-    },
-  );
+  });
 });

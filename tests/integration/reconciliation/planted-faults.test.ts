@@ -32,11 +32,10 @@ import { POST as webhookRoute } from "@/app/api/webhooks/[provider]/route";
 import { startWorker, type Worker } from "@/lib/processing/worker";
 import { createStripeClient } from "@/lib/providers/stripe/client";
 import { processQueuedRuns } from "@/lib/reconciliation/execute";
-import { plantedApi } from "../../fixtures/planted/api";
-import { plantedVerdict, type Finding } from "../../fixtures/planted/verdict";
+import { itFindsEveryPlantedFault, itKeepsFindingsStable, plantedRuns } from "../../fixtures/planted/runs";
 import { FEE_SCHEDULE } from "../../fixtures/stripe-standin/business";
 import { deliverWebhooks, type DeliveryReport } from "../../fixtures/stripe-standin/deliver";
-import { plantedScenario, type PlantedFault } from "../../fixtures/stripe-standin/faults";
+import { plantedScenario } from "../../fixtures/stripe-standin/faults";
 import { startStripeStandin, type StripeStandin } from "../../fixtures/stripe-standin/server";
 import type { EventObject } from "../../fixtures/stripe-standin/types";
 import { useTestDatabase } from "../helpers/db";
@@ -67,17 +66,6 @@ const shiftedWindow = { from: account.from + 3 * HOUR, to: account.to + 3 * HOUR
 let standin: StripeStandin;
 let worker: Worker;
 
-const tally = plantedApi({
-  provider: "stripe",
-  adminToken: ADMIN_TOKEN,
-  execute: () =>
-    processQueuedRuns({
-      holder: "planted-faults",
-      stripeClient: createStripeClient({ apiKey: STRIPE_KEY, apiBase: standin.url }),
-    }),
-});
-const verdict = plantedVerdict({ provider: "stripe", faults: scenario.faults, explain: scenario.explain });
-
 function deliver(events: readonly EventObject[], seed: number): Promise<DeliveryReport> {
   return deliverWebhooks({
     events,
@@ -87,11 +75,20 @@ function deliver(events: readonly EventObject[], seed: number): Promise<Delivery
   });
 }
 
-// State carried from one run to the next.
-let firstFinding = new Map<PlantedFault, Finding>();
-let afterFirst: Finding[] = [];
-let afterSecond: Finding[] = [];
-let financeResolved: PlantedFault | undefined;
+const runs = plantedRuns({
+  provider: "stripe",
+  adminToken: ADMIN_TOKEN,
+  execute: () =>
+    processQueuedRuns({
+      holder: "planted-faults",
+      stripeClient: createStripeClient({ apiKey: STRIPE_KEY, apiBase: standin.url }),
+    }),
+  faults: scenario.faults,
+  explain: scenario.explain,
+  period: firstWindow,
+  shifted: shiftedWindow,
+});
+const { tally, verdict } = runs;
 
 beforeAll(async () => {
   standin = await startStripeStandin({ data: scenario.standin, apiKeys: [STRIPE_KEY] });
@@ -204,77 +201,26 @@ describe("reconciliation over a Stripe account with planted faults", () => {
     await tally.importBankStatement(scenario.bankStatementCsv);
   });
 
-  it("reports every planted fault exactly once and nothing else", { timeout: 300_000 }, async () => {
-    // Rate limits and a server error on the way must not change the outcome.
+  // Rate limits and a server error on the way must not change the outcome.
+  itFindsEveryPlantedFault(runs, () => {
     standin.faults.failNext(429, 2);
     standin.faults.failNext(503, 1);
-    const run = await tally.reconcile(firstWindow);
-    expect(run.error ?? null, JSON.stringify(run)).toBeNull();
-    expect(run.status).toBe("succeeded");
-    afterFirst = await tally.findings("");
-    const verdictOfRun = verdict.firstRun(await tally.findings(`&run_id=${run.id}`));
-    firstFinding = verdictOfRun.found;
-    expect(verdictOfRun.problems, `run ${run.id} counts=${JSON.stringify(run.counts)}`).toEqual([]);
   });
 
   it("says a missed webhook was recovered when it reports missing_internal", () => {
-    expect(firstFinding.size, "the first run found no planted fault to look at").toBeGreaterThan(0);
-    expect(verdict.unrecovered(firstFinding, (_, finding) => finding.kind === "missing_internal")).toEqual(
-      [],
-    );
+    expect(runs.found.size, "the first run found no planted fault to look at").toBeGreaterThan(0);
+    expect(verdict.unrecovered(runs.found, (_, finding) => finding.kind === "missing_internal")).toEqual([]);
   });
 
-  it(
-    "auto-resolves what late webhooks and recovery fixed, keeps the rest, adds nothing",
-    { timeout: 300_000 },
-    async () => {
-      // Finance settles one finding by hand; it must stay resolved.
-      financeResolved = scenario.faults.find(
-        (f) => f.remedy === null && firstFinding.has(f) && f.accept[0]!.kind === "fee_mismatch",
-      );
-      financeResolved ??= scenario.faults.find((f) => f.remedy === null && firstFinding.has(f));
-      if (financeResolved)
-        await tally.resolve(firstFinding.get(financeResolved)!.id, {
-          resolution: "written_off",
-          note: "fee difference accepted",
-        });
-
+  itKeepsFindingsStable(runs, {
+    what: "late webhooks and recovery",
+    preferKind: "fee_mismatch",
+    note: "fee difference accepted",
+    beforeSecond: async () => {
       const report = await deliver(scenario.late, SEED + 1);
       expect(report.failures).toEqual([]);
       scenario.markDelivered(scenario.late);
       await tally.drain();
-      const run = await tally.reconcile(firstWindow);
-      expect(run.error ?? null, JSON.stringify(run)).toBeNull();
-      expect(run.status).toBe("succeeded");
-
-      afterSecond = await tally.findings("");
-      const problems = verdict.secondRun({
-        seen: await tally.findings(`&run_id=${run.id}`),
-        before: afterFirst,
-        after: afterSecond,
-        found: firstFinding,
-        now: await tally.discrepancies([...firstFinding.values()].map((f) => f.id)),
-        resolved: financeResolved,
-      });
-      expect(problems, `run ${run.id} counts=${JSON.stringify(run.counts)}`).toEqual([]);
     },
-  );
-
-  it(
-    "finds nothing new and reopens nothing over a period shifted by half its length",
-    { timeout: 300_000 },
-    async () => {
-      const run = await tally.reconcile(shiftedWindow);
-      expect(run.error ?? null, JSON.stringify(run)).toBeNull();
-      expect(run.status).toBe("succeeded");
-      const problems = verdict.overlappingRun({
-        seen: await tally.findings(`&run_id=${run.id}`),
-        before: afterSecond,
-        after: await tally.findings(""),
-        found: firstFinding,
-        period: shiftedWindow,
-      });
-      expect(problems, `run ${run.id} counts=${JSON.stringify(run.counts)}`).toEqual([]);
-    },
-  );
+  });
 });
