@@ -22,6 +22,8 @@ import {
   quietDisk,
   runtimeLine,
   postgresLine,
+  postgresKindsLine,
+  profileRows,
   schedLine,
   type Measured,
 } from "./support/rounds";
@@ -104,6 +106,7 @@ async function phase(
   rate: number | null,
   durationMs: number,
   prefix: string,
+  { profile = false } = {},
 ): Promise<Phase> {
   await quietDisk(sql);
   const bodies = deliveries(prefix, Math.ceil(((rate ?? 3_000) * durationMs) / 1000) + 10);
@@ -115,7 +118,7 @@ async function phase(
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   })();
-  const stop = await observe(sql, setup);
+  const stop = await observe(sql, setup, { profile });
   const load =
     rate === null
       ? await closedLoop({ url: setup.webhookUrl }, bodies, { connections: 16, durationMs })
@@ -164,8 +167,12 @@ export async function endToEndSection(context: Context): Promise<SectionResult> 
       (!only || only.some((word) => plan.label.includes(word))) &&
       (context.hasBuild || !plan.label.startsWith("next")),
   );
-  const progress = context.progress(1 + plans.reduce((sum, plan) => sum + plan.rates.length, 0) + 1);
+  const profiled = plans.filter((plan) => plan.rates.includes(300));
+  const progress = context.progress(
+    1 + plans.reduce((sum, plan) => sum + plan.rates.length, 0) + profiled.length + 1,
+  );
   const phases: Phase[] = [];
+  const profiles: Phase[] = [];
   const url = await context.database.create("bench_e2e");
   const sql = postgres(url, { max: 3, onnotice: () => {} });
   const env = { DATABASE_URL: url, STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET, SIMULATE: "0" };
@@ -200,6 +207,15 @@ export async function endToEndSection(context: Context): Promise<SectionResult> 
           phases.push(await phase(sql, setup, plan.label, rate, durationMs, `e2es${index}r${rate ?? "max"}`));
           progress.tick();
         }
+        // A shorter window at 300/s with the sampling profiler on, apart from the measured phases.
+        if (profiled.includes(plan)) {
+          progress.step(`profiling ${plan.label} at 300/s`);
+          const window = Math.min(durationMs, 5_000);
+          profiles.push(
+            await phase(sql, setup, plan.label, 300, window, `e2es${index}prof`, { profile: true }),
+          );
+          progress.tick();
+        }
       } finally {
         await setup.stop();
       }
@@ -215,7 +231,7 @@ export async function endToEndSection(context: Context): Promise<SectionResult> 
     DATABASE_URL: drainUrl,
   });
   progress.tick();
-  return report(phases, control, plans, drain, durationMs);
+  return report(phases, control, plans, drain, durationMs, profiles);
 }
 
 function report(
@@ -224,6 +240,7 @@ function report(
   plans: SetupPlan[],
   drain: string,
   durationMs: number,
+  profiles: Phase[],
 ): SectionResult {
   const seconds = durationMs / 1000;
   const parts: string[] = [
@@ -285,6 +302,7 @@ function report(
         "web ms",
         "worker ms",
         "PostgreSQL ms",
+        "PostgreSQL by process, ms",
         "load ms",
         "web process",
         "workers",
@@ -312,6 +330,7 @@ function report(
           cpu("web"),
           cpu("worker"),
           cpu("postgres"),
+          postgresKindsLine(measured),
           cpu("load"),
           runtimeLine(measured, "web"),
           runtimeLine(measured, "worker"),
@@ -348,6 +367,30 @@ function report(
         ),
         "",
       ]),
+    "### Where the CPU goes at 300/s",
+    "",
+    "A further, shorter window at 300/s per setup with the V8 sampling profiler on in the web process and every worker (0.5 ms interval; the figures above come from unprofiled phases). Self time per function per acknowledged event. The profiler samples wall time, so a thread waiting for a core is charged to the function it was in (mostly the native socket writes); the main thread's time on and waiting for a CPU is given per process.",
+    "",
+    ...profiles.flatMap((p) => {
+      const measured: Measured = {
+        load: p.load,
+        rate: 0,
+        answered: Math.max(1, p.load.ok),
+        observation: p.observation,
+      };
+      return [
+        `#### ${p.setup}`,
+        "",
+        `PostgreSQL by process, ms per event: ${postgresKindsLine(measured)}.`,
+        "",
+        ...profileRows(measured).flatMap(({ group, rows, areas }) => [
+          `${group} process: ${areas}`,
+          "",
+          table(["function", "where", "self per event", "share"], rows),
+          "",
+        ]),
+      ];
+    }),
     "### Drain rate (scripts/bench/drain.ts)",
     "",
     "```",

@@ -98,3 +98,48 @@ export function machineMeter() {
     },
   };
 }
+
+const BACKGROUND = ["autovacuum", "walwriter", "checkpointer", "background writer", "io worker", "wal"];
+
+/** What a PostgreSQL process is, from the title it sets: a client backend or one of the background kinds. */
+function postgresKind(pid: number): string {
+  let title = "";
+  try {
+    title = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+  } catch {
+    return "backends";
+  }
+  const kind = BACKGROUND.find((name) => title.includes(`postgres: ${name}`));
+  return kind === "wal" ? "walwriter" : (kind ?? (title.includes("postgres: ") ? "backends" : "postmaster"));
+}
+
+/**
+ * CPU ms of a PostgreSQL server's processes by kind between the call and
+ * `stop()`: client backends, autovacuum, WAL writer, checkpointer, I/O
+ * workers… Processes that exited in between (short-lived autovacuum workers,
+ * closed connections) count as "exited", from what the postmaster reaped.
+ */
+export function postgresMeter(postmaster: number) {
+  const read = () => {
+    const byPid = new Map<number, { kind: string; ms: number }>();
+    for (const pid of processTree(postmaster)) {
+      const times = timesOf(pid);
+      if (!times) continue;
+      byPid.set(pid, { kind: pid === postmaster ? "postmaster" : postgresKind(pid), ms: times.self });
+    }
+    return { byPid, reaped: timesOf(postmaster)?.reaped ?? 0 };
+  };
+  const before = read();
+  return {
+    stop(): Record<string, number> {
+      const after = read();
+      const kinds: Record<string, number> = {};
+      const add = (kind: string, ms: number) => (kinds[kind] = (kinds[kind] ?? 0) + ms);
+      for (const [pid, now] of after.byPid) add(now.kind, now.ms - (before.byPid.get(pid)?.ms ?? 0));
+      let exitedBefore = 0;
+      for (const [pid, then] of before.byPid) if (!after.byPid.has(pid)) exitedBefore += then.ms;
+      add("exited", Math.max(0, after.reaped - before.reaped - exitedBefore));
+      return kinds;
+    },
+  };
+}

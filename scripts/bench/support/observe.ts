@@ -1,5 +1,5 @@
 import type postgres from "postgres";
-import { cpuMeter, machineMeter, ownCpuMs, treeCpuMs } from "./cpu";
+import { cpuMeter, machineMeter, ownCpuMs, postgresMeter, treeCpuMs } from "./cpu";
 import { watchPostgres, type PgWindow } from "./pg-activity";
 import { probeWindow, type ProcessProbe } from "./probes";
 import { postmasterPid } from "./database";
@@ -16,6 +16,8 @@ export type Observed = {
 export type Observation = {
   /** CPU ms per group, plus "postgres" (every PostgreSQL process) and "load" (this load generator). */
   cpuMs: Record<string, number>;
+  /** PostgreSQL's CPU ms by kind of process (client backends, autovacuum, WAL writer…). */
+  postgresCpuMs: Record<string, number>;
   probes: Record<string, ProcessProbe[]>;
   pg: PgWindow;
   statements: StatementCost[];
@@ -44,8 +46,10 @@ export async function observe(
   const pg = await watchPostgres(sql);
   const meter = cpuMeter({ ...setup.cpu, postgres: () => treeCpuMs(postmaster), load: ownCpuMs });
   const machine = machineMeter();
+  const postgresKinds = postgresMeter(postmaster);
   return async () => {
     const cpuMs = meter.stop();
+    const postgresCpuMs = postgresKinds.stop();
     const machineMs = machine.stop();
     const [window, reports, costs] = [
       await pg.stop(),
@@ -54,6 +58,7 @@ export async function observe(
     ];
     return {
       cpuMs,
+      postgresCpuMs,
       machine: machineMs,
       pg: window,
       statements: costs,

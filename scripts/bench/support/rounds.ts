@@ -150,6 +150,16 @@ export function schedLine(measured: Measured, group: string): string {
   ).toFixed(2)} preemptions`;
 }
 
+/** PostgreSQL's CPU per answered event by kind of process, largest first, e.g. "backends 0.61, autovacuum 0.12". */
+export function postgresKindsLine(measured: Measured): string {
+  const events = Math.max(1, measured.answered);
+  return Object.entries(measured.observation.postgresCpuMs)
+    .filter(([, used]) => used > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, used]) => `${kind} ${cpu(used / events)}`)
+    .join(", ");
+}
+
 /** WAL and fsync per answered event, and what PostgreSQL's backends waited on. */
 export function postgresLine(measured: Measured): {
   wal: string;
