@@ -136,10 +136,18 @@ async function phase(
     console.error(
       `\n${setupLabel} at ${rate ?? "max"}: load generator at worst ${Math.round(load.sendLateMs)} ms late; half-second slices (worst ack ms | WAL KB | flush waits | autovacuum)`,
     );
+    const processes = Object.entries(observation.probes).flatMap(([group, probes]) =>
+      probes.map((probe) => ({ name: `${group} ${probe.pid}`, timeline: probe.timeline })),
+    );
+    console.error(`  loop lag and GC ≥ 10 ms per process: ${processes.map((p) => p.name).join(" | ")}`);
     worst.forEach((ack, slice) => {
       const pg = observation.pg.timeline[slice];
+      const loops = processes.map(({ timeline }) => {
+        const gc = (timeline?.longGc ?? []).filter(([at]) => Math.floor(at / 500) === slice);
+        return `${timeline?.lagBySlice[slice] ?? "-"}${gc.length ? ` gc ${gc.map(([, ms, kind]) => `${ms}${kind === 4 ? "M" : ""}`).join(",")}` : ""}`;
+      });
       console.error(
-        `  ${(slice / 2).toFixed(1).padStart(5)} s  ${String(Math.round(ack)).padStart(6)}  ${String(Math.round((pg?.walBytes ?? 0) / 1024)).padStart(6)}  ${String(pg?.flushWaits ?? 0).padStart(4)}  ${pg?.vacuuming ?? ""}`,
+        `  ${(slice / 2).toFixed(1).padStart(5)} s  ${String(Math.round(ack)).padStart(6)}  ${String(Math.round((pg?.walBytes ?? 0) / 1024)).padStart(6)}  ${String(pg?.flushWaits ?? 0).padStart(4)}  ${loops.join(" | ")}  ${pg?.vacuuming ?? ""}`,
       );
     });
     for (const [group, probes] of Object.entries(observation.probes))

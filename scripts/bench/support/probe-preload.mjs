@@ -47,8 +47,19 @@ if (probeDir) {
     const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
     delay.enable();
     const pauses = [];
+    const started = performance.now();
+    // Pauses of 10 ms or more, with when they began: a stall in the load lines up with them.
+    const longPauses = [];
     const gc = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) pauses.push(entry.duration);
+      for (const entry of list.getEntries()) {
+        pauses.push(entry.duration);
+        if (entry.duration >= 10)
+          longPauses.push([
+            Math.round(entry.startTime - started),
+            Math.round(entry.duration),
+            entry.detail?.kind ?? 0,
+          ]);
+      }
     });
     gc.observe({ entryTypes: ["gc"] });
     let session = null;
@@ -59,11 +70,33 @@ if (probeDir) {
       await session.post("Profiler.setSamplingInterval", { interval: 500 });
       await session.post("Profiler.start");
     }
-    window = { delay, gc, pauses, session, started: performance.now(), sched: scheduling(), label: "" };
+    // The worst lateness of a 20 ms timer in each half second of the window: when the loop stalled.
+    const lagBySlice = [];
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      const slice = Math.floor((now - started) / 500);
+      lagBySlice[slice] = Math.max(lagBySlice[slice] ?? 0, Math.round(now - last - 20));
+      last = now;
+    }, 20);
+    ticker.unref();
+    window = {
+      delay,
+      gc,
+      pauses,
+      longPauses,
+      lagBySlice,
+      ticker,
+      session,
+      started,
+      sched: scheduling(),
+      label: "",
+    };
   };
 
   const end = async () => {
-    const { delay, gc, pauses, session, started, sched } = window;
+    const { delay, gc, pauses, longPauses, lagBySlice, ticker, session, started, sched } = window;
+    clearInterval(ticker);
     const schedNow = scheduling();
     window = null;
     delay.disable();
@@ -84,6 +117,7 @@ if (probeDir) {
         totalMs: pauses.reduce((sum, pause) => sum + pause, 0),
         maxMs: pauses.at(-1) ?? 0,
       },
+      timeline: { lagBySlice: Array.from(lagBySlice, (lag) => lag ?? 0), longGc: longPauses },
       sched: {
         onCpuMs: ms(schedNow.onCpu - sched.onCpu),
         waitMs: ms(schedNow.waiting - sched.waiting),

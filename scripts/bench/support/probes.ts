@@ -10,6 +10,8 @@ export type ProcessProbe = {
   gc: { count: number; totalMs: number; maxMs: number };
   /** The main thread: ms on a CPU, ms runnable but waiting for one, context switches. */
   sched?: { onCpuMs: number; waitMs: number; voluntary: number; involuntary: number };
+  /** Per half second of the window: the event loop's worst lateness; and GC pauses ≥ 10 ms as [ms after the start, ms, kind]. */
+  timeline?: { lagBySlice: number[]; longGc: [number, number, number][] };
   profile?: string;
 };
 
