@@ -450,6 +450,23 @@ function stallReason(p: Phase, control: Phase | null): string {
     `WAL fsync mean ${ms(pg.wal.fsyncMs / Math.max(1, pg.wal.fsyncs))} ms`,
     `worst event-loop delay ${ms(worstLoop)} ms, GC pause ${ms(worstGc)} ms`,
   ];
+  const worst = worstBySlice(p.load, 500);
+  const slice = worst.indexOf(Math.max(...worst));
+  if (slice >= 0) {
+    // What every process did in the half second with the slowest acknowledgement.
+    const seen = Object.entries(probes).flatMap(([group, list]) =>
+      list.map((probe) => {
+        const gc = (probe.timeline?.longGc ?? []).filter(([at]) => Math.floor(at / 500) === slice);
+        const lag = probe.timeline?.lagBySlice[slice] ?? 0;
+        return `${group} loop ${lag} ms late${gc.length ? ` (GC ${gc.map(([, pause]) => pause).join(", ")} ms)` : ""}`;
+      }),
+    );
+    parts.push(
+      `slowest half second at ${(slice / 2).toFixed(1)} s (worst ack ${int(worst[slice]!)} ms): ${
+        seen.join(", ") || "no probe"
+      }; WAL ${int((pg.timeline[slice]?.walBytes ?? 0) / 1024)} KB then`,
+    );
+  }
   if (control) parts.push(`the bare control at 300/s: p99 ${ms(control.load.p99)} ms`);
   return parts.join("; ");
 }
