@@ -87,14 +87,19 @@ describe.skipIf(!asRoot)(
       const parent = path.join(closed, "parent");
       const dataDir = path.join(parent, "data");
       chmodSync(closed, 0o755);
-      running = await startEmbeddedPostgres({ dataDir, runtimeRoot });
+      // Binaries the postgres user can reach wherever this checkout is (it may itself be under a
+      // 0700 directory), so only the cluster's placement is at stake here.
+      const nativeDir = path.join(closed, "package", "native");
+      cpSync(path.join(platformPackage, "native"), nativeDir, { recursive: true, verbatimSymlinks: true });
+      cpSync(path.join(platformPackage, "package.json"), path.join(closed, "package", "package.json"));
+      running = await startEmbeddedPostgres({ dataDir, nativeDir, runtimeRoot });
       expect(running.note).toBeNull();
       expect(running.databaseDir).toBe(path.join(dataDir, "postgres"));
       await query(running, "create table kept (id int); insert into kept values (42)");
       await running.stop();
 
       chmodSync(parent, 0o700);
-      running = await startEmbeddedPostgres({ dataDir, runtimeRoot });
+      running = await startEmbeddedPostgres({ dataDir, nativeDir, runtimeRoot });
       expect(running.note).toContain(`cannot enter ${parent} (mode 0700)`);
       expect(running.note).toContain(`moved its cluster from ${path.join(dataDir, "postgres")}`);
       expect(await query<{ id: number }>(running, "select id from kept")).toEqual([{ id: 42 }]);
