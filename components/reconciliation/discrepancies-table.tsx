@@ -4,7 +4,7 @@ import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 import { DataTable } from "@/components/data-table/data-table";
 import { formatMoney } from "@/lib/money";
-import { RECOVERED_RESOLUTION } from "@/lib/reconciliation/vocabulary";
+import { RECOVERED_RESOLUTION } from "@/lib/reconciliation-vocabulary";
 import { RecoveredTag } from "@/components/ui/recovered-tag";
 import { ReconciliationStatus } from "./discrepancy-status";
 import { age, kindLabel } from "./labels";

@@ -1,4 +1,4 @@
-import { DISCREPANCY_KINDS, DISCREPANCY_STATUSES } from "@/lib/reconciliation/vocabulary";
+import { DISCREPANCY_KINDS, DISCREPANCY_STATUSES } from "@/lib/reconciliation-vocabulary";
 
 export const DISCREPANCY_KIND_OPTIONS = DISCREPANCY_KINDS;
 export const DISCREPANCY_STATUS_OPTIONS = DISCREPANCY_STATUSES;

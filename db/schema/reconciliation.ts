@@ -22,7 +22,7 @@ import {
   type DiscrepancyKind,
   type DiscrepancyStatus,
   type RunKind,
-} from "../../lib/reconciliation/vocabulary";
+} from "../../lib/reconciliation-vocabulary";
 
 export { DISCREPANCY_KINDS, DISCREPANCY_STATUSES, RUN_KINDS };
 export type { DiscrepancyKind, DiscrepancyStatus, RunKind };

@@ -2,7 +2,7 @@ import "server-only";
 import Stripe from "stripe";
 import { rawSql } from "@/db";
 import type { RunKind } from "@/db/schema";
-import { unsettledEventCount } from "@/lib/inbox/known-events";
+import { unsettledEventCount } from "@/lib/events/known";
 import { log } from "@/lib/log";
 import { liveWorkerCount } from "@/lib/processing/liveness";
 import { createStripeClient } from "@/lib/providers/stripe/client";

@@ -1,5 +1,5 @@
 import "server-only";
-import { bookRecords } from "./internal";
+import { bookRecords } from "@/lib/records/books";
 import type { MatchInput, Tx } from "./match";
 
 /**
@@ -24,7 +24,7 @@ async function findCandidateGroups(tx: Tx, { runId, provider, from, to }: MatchI
     ours as (
       select b.object_id, b.kind, b.payment_key as key, b.amount, b.currency, b.status,
         b.amount_refunded, b.disputed, b.created
-      from (${bookRecords(tx, provider)}) b
+      from (${bookRecords({ sql: tx, provider })}) b
       where b.kind in ('payment', 'charge')
     )
     select coalesce(s.key, o.key) as key

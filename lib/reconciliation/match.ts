@@ -4,7 +4,7 @@ import type { DiscrepancyKind, FeeRule, RunKind } from "@/db/schema";
 import { foldIntoDiscrepancies, type FoldOutcome } from "./fold";
 import { buildPaymentGroups } from "./groups";
 import { findStripeDifferences } from "./stripe/find";
-import { kindsChecked } from "./vocabulary";
+import { kindsChecked } from "@/lib/reconciliation-vocabulary";
 
 export type Tx = TransactionSql;
 

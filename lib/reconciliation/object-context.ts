@@ -1,7 +1,7 @@
 import "server-only";
 import { rawSql } from "@/db";
 import { listObjectEvents, type ObjectEvent } from "@/lib/events/queries";
-import { internalRecords } from "./internal";
+import { internalRecords } from "@/lib/records/books";
 
 /**
  * What finance needs beside a discrepancy: the events of the object (and of
@@ -19,7 +19,7 @@ export async function discrepancyContext({
   const ids = objectIds.filter(Boolean);
   const events = await listObjectEvents({ provider, objectIds: ids, limit: 200 });
   const [record] = await sql<Record<string, unknown>[]>`
-    select * from (${internalRecords(sql, provider)}) r
+    select * from (${internalRecords({ sql, provider })}) r
     where r.object_id = any(${ids}) or r.charge_id = any(${ids})
     limit 1`;
   return { events, record: record ? withMinorUnits(record) : null };

@@ -1,8 +1,8 @@
 import "server-only";
 import type { DiscrepancyKind } from "@/db/schema";
 import { UNSETTLED_INTENT_STATUSES } from "./checks";
+import { bookRecords } from "@/lib/records/books";
 import { candidateObjects } from "./groups";
-import { bookRecords } from "./internal";
 import type { MatchInput, Tx } from "./match";
 
 export type ObjectChecks = {
@@ -29,7 +29,7 @@ async function buildOurGroups(tx: Tx, { provider }: MatchInput) {
   await tx`
     create temp table recon_our_groups on commit drop as
     with books as (
-      select * from (${bookRecords(tx, provider)}) b
+      select * from (${bookRecords({ sql: tx, provider })}) b
       where b.kind in ('payment', 'charge')
         and b.payment_key in (select key from recon_candidates)
     ),
@@ -160,7 +160,7 @@ export async function findObjectDifferences(
         select * from reconciliation_staged
         where run_id = ${runId} and object_type in ('refund', 'dispute', 'payout')
       ) s
-      join (${bookRecords(tx, provider)}) b on b.object_id = s.object_id
+      join (${bookRecords({ sql: tx, provider })}) b on b.object_id = s.object_id
         and b.kind = case s.object_type when 'payment_intent' then 'payment' else s.object_type end
       left join recon_payment_groups p on s.object_type in ('payment_intent', 'charge')
         and p.key = coalesce(s.payment_intent_id, s.charge_id, s.object_id)
@@ -197,7 +197,7 @@ export async function findObjectDifferences(
         s.status as p_status, s.amount as p_amount, b.status as o_status, b.amount as o_amount
       from (select * from reconciliation_staged
             where run_id = ${runId} and object_type in ('payout', 'refund', 'dispute')) s
-      full outer join (select * from (${bookRecords(tx, provider)}) r
+      full outer join (select * from (${bookRecords({ sql: tx, provider })}) r
             where r.kind in ('payout', 'refund', 'dispute')) b
         on b.object_id = s.object_id
       where (s.created >= ${from} and s.created < ${to})

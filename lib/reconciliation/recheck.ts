@@ -5,7 +5,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
 import { DUPLICATE_WINDOW_SECONDS } from "./checks";
 import { actOnDiscrepancy } from "./discrepancy-action";
-import { runKindChecking } from "./vocabulary";
+import { runKindChecking } from "@/lib/reconciliation-vocabulary";
 
 /**
  * Re-checks one discrepancy now: queues a narrow run around the object's

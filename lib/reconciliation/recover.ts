@@ -3,7 +3,7 @@ import { rawSql } from "@/db";
 import { storeEvents } from "@/lib/inbox/store";
 import type { ProviderName } from "@/lib/providers/types";
 import type { NormalisedEvent } from "@/lib/providers/types";
-import { RECOVERED_RESOLUTION } from "./vocabulary";
+import { RECOVERED_RESOLUTION } from "@/lib/reconciliation-vocabulary";
 
 /** Findings a missed webhook explains: our record of the object is absent or behind the provider's. */
 const RECOVERABLE_KINDS = [

@@ -5,7 +5,7 @@ import { recentlyProcessedObjects } from "@/lib/events/queries";
 import { log } from "@/lib/log";
 import { webhookProvider } from "@/lib/providers/registry";
 import { isProviderUnavailable } from "@/lib/providers/types";
-import { internalRecords } from "./internal";
+import { internalRecords } from "@/lib/records/books";
 
 type Recent = { provider: string; objectType: string; objectId: string };
 type Internal = {
@@ -54,7 +54,7 @@ export async function verifyRecentlyProcessed({
       throw error;
     }
     const [record] = await sql<Internal[]>`
-      select * from (${internalRecords(sql, object.provider)}) r
+      select * from (${internalRecords({ sql, provider: object.provider })}) r
       where r.object_id = ${object.objectId} or r.charge_id = ${object.objectId}
       limit 1`;
     if (!record) continue;

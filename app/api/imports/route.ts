@@ -1,4 +1,4 @@
-import { dashboardImports } from "@/lib/imports/dashboard-routes";
+import { dashboardImports } from "@/lib/reconciliation/import-routes";
 
 export const dynamic = "force-dynamic";
 

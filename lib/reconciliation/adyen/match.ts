@@ -1,6 +1,6 @@
 import "server-only";
 import type { DiscrepancyKind } from "@/db/schema";
-import { internalRecords } from "../internal";
+import { bookRecords, internalRecords } from "@/lib/records/books";
 import { findFeeMismatches, findPayoutDifferences } from "../ledger";
 import type { MatchInput, Tx } from "../match";
 
@@ -17,7 +17,8 @@ const SETTLING_STATUSES = ["authorised", "captured"];
  */
 export async function findAdyenDifferences(tx: Tx, checked: ReadonlySet<DiscrepancyKind>, input: MatchInput) {
   const { runId, from, to } = input;
-  const internal = () => tx`select * from (${internalRecords(tx, "adyen")}) r where r.kind = 'payment'`;
+  const internal = () =>
+    tx`select * from (${internalRecords({ sql: tx, provider: "adyen" })}) r where r.kind = 'payment'`;
 
   if (checked.has("missing_internal") || checked.has("amount_mismatch") || checked.has("currency_mismatch"))
     await tx`
@@ -77,7 +78,7 @@ export async function findAdyenDifferences(tx: Tx, checked: ReadonlySet<Discrepa
           'missing_refunds', coalesce(jsonb_agg(s.object_id) filter (where r.object_id is null), '[]'::jsonb))
       from reconciliation_staged s
       join (${internal()}) i on i.object_id = s.payment_intent_id
-      left join records r on r.provider = 'adyen' and r.kind = 'refund' and r.object_id = s.object_id
+      left join (${bookRecords({ sql: tx, provider: "adyen" })}) r on r.kind = 'refund' and r.object_id = s.object_id
       where s.run_id = ${runId} and s.object_type = 'refund' and s.payment_intent_id is not null
         and s.created >= ${from} and s.created < ${to}
       group by s.payment_intent_id

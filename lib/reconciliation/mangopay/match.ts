@@ -1,5 +1,6 @@
 import "server-only";
 import type { DiscrepancyKind } from "@/db/schema";
+import { bookRecords } from "@/lib/records/books";
 import { findDepositDifferences } from "../ledger";
 import type { MatchInput, Tx } from "../match";
 import { findObjectDifferences } from "../objects";
@@ -37,7 +38,7 @@ export async function findMangopayDifferences(
           r.object_id as ours, case when r.status = 'SUCCEEDED' then r.amount else 0 end as our_amount
         from reconciliation_staged s
         join recon_our_groups o on o.key = s.payment_intent_id and (o.has_intent or o.charges > 0)
-        left join records r on r.provider = 'mangopay' and r.kind = 'refund' and r.object_id = s.object_id
+        left join (${bookRecords({ sql: tx, provider: "mangopay" })}) r on r.kind = 'refund' and r.object_id = s.object_id
         where s.run_id = ${runId} and s.object_type = 'refund' and s.status = 'SUCCEEDED'
           and s.created >= ${from} and s.created < ${to}
       )

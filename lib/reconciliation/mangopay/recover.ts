@@ -1,6 +1,6 @@
 import "server-only";
 import { rawSql } from "@/db";
-import { knownEventIds } from "@/lib/inbox/known-events";
+import { knownEventIds } from "@/lib/events/known";
 import { listMangopayEvents } from "@/lib/providers/mangopay/api";
 import { mangopayResourceKind } from "@/lib/providers/mangopay/event-types";
 import { normaliseMangopayHook, type MangopayHook } from "@/lib/providers/mangopay/hook";

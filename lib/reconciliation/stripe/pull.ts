@@ -2,7 +2,7 @@ import "server-only";
 import Stripe from "stripe";
 import { rawSql } from "@/db";
 import type { RunKind } from "@/db/schema";
-import { knownEventIds } from "@/lib/inbox/known-events";
+import { knownEventIds } from "@/lib/events/known";
 import { createStripeClient } from "@/lib/providers/stripe/client";
 import { withRetry } from "../retry";
 import { stageRows, type StagedRow } from "../stage";

@@ -4,7 +4,7 @@ import {
   kindsChecked,
   runKindChecking,
   type DiscrepancyKind,
-} from "@/lib/reconciliation/vocabulary";
+} from "@/lib/reconciliation-vocabulary";
 
 describe("the discrepancy-kind table", () => {
   it("keeps DESIGN.md's thirteen kinds in their documented order", () => {

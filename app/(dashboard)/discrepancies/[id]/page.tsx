@@ -16,7 +16,7 @@ import { formatMoney } from "@/lib/money";
 import { isAppError } from "@/lib/errors";
 import { getDiscrepancy } from "@/lib/reconciliation/discrepancies";
 import { discrepancyContext } from "@/lib/reconciliation/object-context";
-import { RECOVERED_RESOLUTION } from "@/lib/reconciliation/vocabulary";
+import { RECOVERED_RESOLUTION } from "@/lib/reconciliation-vocabulary";
 import {
   assignAction,
   backfillAction,

@@ -1,4 +1,4 @@
-import { dashboardImport } from "@/lib/imports/dashboard-routes";
+import { dashboardImport } from "@/lib/reconciliation/import-routes";
 
 export const dynamic = "force-dynamic";
 

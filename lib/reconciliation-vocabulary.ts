@@ -1,6 +1,8 @@
 /**
  * Reconciliation's fixed vocabularies (DESIGN.md), in one place for the
- * schema, the matchers and the pages alike.
+ * schema, the matchers and the pages alike. A foundation module with no
+ * imports, so the schema (and through it every layer) names the kinds
+ * without depending on lib/reconciliation.
  */
 export const RUN_KINDS = ["all", "transactions", "settlement", "fees"] as const;
 export type RunKind = (typeof RUN_KINDS)[number];

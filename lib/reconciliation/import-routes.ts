@@ -2,10 +2,10 @@ import "server-only";
 import { currentPrincipal } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { responseForError } from "@/lib/http/respond";
-import { importAdyenSettlementReport } from "@/lib/reconciliation/adyen/report-import";
-import { importBankStatement } from "@/lib/reconciliation/bank/import";
-import { listRecentImports } from "./queries";
-import { uploadOf } from "./upload";
+import { importAdyenSettlementReport } from "./adyen/report-import";
+import { importBankStatement } from "./bank/import";
+import { listRecentImports } from "@/lib/imports/queries";
+import { uploadOf } from "@/lib/imports/upload";
 
 /**
  * The dashboard's upload and progress endpoints. They sit outside /api/v1
