@@ -1,6 +1,17 @@
 import "server-only";
 import { rawSql } from "@/db";
 
+/** What a pull tells its run as it goes: the list it reads, pages fetched and rows staged since, what it could not do. */
+export type PullProgress = (update: {
+  step?: string;
+  pages?: number;
+  staged?: number;
+  warning?: string;
+}) => Promise<void>;
+
+/** What every pull of a provider's books for a run is given. */
+export type PullInput = { runId: number; from: Date; to: Date; progress: PullProgress };
+
 /** A provider object flattened for matching; see `reconciliationStaged`. */
 export type StagedRow = {
   objectType: string;

@@ -1,6 +1,7 @@
 import "server-only";
 import { rawSql } from "@/db";
 import { AppError } from "@/lib/errors";
+import type { PullInput } from "../stage";
 import { adyenCoverageGap, uncoveredMessage } from "./coverage";
 
 /**
@@ -17,17 +18,7 @@ import { adyenCoverageGap, uncoveredMessage } from "./coverage";
  * payout lies in the period, so batch sums are whole. A line imported twice
  * (overlapping reports) counts once.
  */
-export async function pullAdyenReport({
-  runId,
-  from,
-  to,
-  progress,
-}: {
-  runId: number;
-  from: Date;
-  to: Date;
-  progress: (delta: { pages: number; staged: number }) => Promise<void>;
-}) {
+export async function pullAdyenReport({ runId, from, to, progress }: PullInput) {
   const gap = await adyenCoverageGap({ from, to });
   if (gap) throw new AppError("bad_request", uncoveredMessage({ from, to, gap }));
   const sql = rawSql();

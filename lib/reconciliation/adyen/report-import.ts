@@ -3,14 +3,11 @@ import { createHash } from "node:crypto";
 import { and, asc, eq, gte, lt, or } from "drizzle-orm";
 import { z } from "zod";
 import { adyenSettlementReports, adyenSettlementRows } from "@/db/schema";
-import { requireRole } from "@/lib/auth/authorize";
-import type { Principal } from "@/lib/auth/principal";
-import { AppError, parseOrThrow } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
+import { auditedImport, type ImportRequest } from "@/lib/imports/audited-import";
 import { insertInBatches } from "@/lib/imports/batches";
 import { insertRows } from "@/lib/imports/bulk-insert";
-import { trackImport } from "@/lib/imports/progress";
-import { meteredChunks, type Upload } from "@/lib/imports/upload";
-import { auditedChange } from "@/lib/audit/mutation";
+import { meteredChunks } from "@/lib/imports/upload";
 import { parseSettlementReport, type SettlementLine } from "./report-parse";
 
 const options = z
@@ -44,117 +41,99 @@ function fileHash() {
  * its number) or a repeated file leaves nothing behind. Runs for `adyen`
  * read the reports covering their period.
  */
-export async function importAdyenSettlementReport({
-  principal,
-  upload,
-  options: rawOptions,
-}: {
-  principal: Principal;
-  upload: Upload;
-  options?: unknown;
-}) {
-  // Checked before the import is recorded at all; auditedChange checks both again as it opens the transaction.
-  requireRole(principal, "finance");
-  const { from, to } = parseOrThrow(options, rawOptions ?? {}, "report options");
-  if (upload.bytesTotal === 0)
-    throw new AppError("bad_request", "Send the settlement details report as a CSV body");
+export async function importAdyenSettlementReport(request: ImportRequest) {
+  const { principal, upload } = request;
+  return auditedImport({
+    ...request,
+    role: "finance",
+    kind: "adyen_settlement_report",
+    schema: options,
+    optionsName: "report options",
+    emptyMessage: "Send the settlement details report as a CSV body",
+    change: async ({ tx, options: { from, to }, tracker }) => {
+      const hash = fileHash();
+      // Placeholders until the whole file is read; nothing sees them before the commit.
+      const [report] = await tx
+        .insert(adyenSettlementReports)
+        .values({
+          coversFrom: new Date(0),
+          coversTo: new Date(0),
+          sha256: `importing:${tracker.id}`,
+          rowCount: 0,
+          importedBy: principal.actor,
+        })
+        .returning({ id: adyenSettlementReports.id });
+      const reportId = report!.id;
+      let earliest = Infinity;
+      let latest = -Infinity;
+      const types: Record<string, number> = {};
+      const lines = parseSettlementReport(
+        meteredChunks(upload.chunks, (chunk) => {
+          hash.update(chunk);
+          tracker.bytesRead(chunk.byteLength);
+        }),
+        { onRow: () => tracker.rowRead() },
+      );
+      const count = await insertInBatches(lines, (batch: SettlementLine[]) => {
+        for (const line of batch) {
+          earliest = Math.min(earliest, line.createdAt.getTime());
+          latest = Math.max(latest, line.createdAt.getTime());
+          types[line.type] = (types[line.type] ?? 0) + 1;
+        }
+        return insertRows(
+          tx,
+          adyenSettlementRows,
+          batch.map((line) => ({ ...line, reportId })),
+        );
+      });
 
-  return trackImport(
-    { principal, kind: "adyen_settlement_report", bytesTotal: upload.bytesTotal },
-    (tracker) =>
-      auditedChange({
-        principal,
-        role: "finance",
-        schema: options,
-        input: rawOptions,
-        change: async ({ tx }) => {
-          const hash = fileHash();
-          // Placeholders until the whole file is read; nothing sees them before the commit.
-          const [report] = await tx
-            .insert(adyenSettlementReports)
-            .values({
-              coversFrom: new Date(0),
-              coversTo: new Date(0),
-              sha256: `importing:${tracker.id}`,
-              rowCount: 0,
-              importedBy: principal.actor,
-            })
-            .returning({ id: adyenSettlementReports.id });
-          const reportId = report!.id;
-          let earliest = Infinity;
-          let latest = -Infinity;
-          const types: Record<string, number> = {};
-          const lines = parseSettlementReport(
-            meteredChunks(upload.chunks, (chunk) => {
-              hash.update(chunk);
-              tracker.bytesRead(chunk.byteLength);
-            }),
-            { onRow: () => tracker.rowRead() },
-          );
-          const count = await insertInBatches(lines, (batch: SettlementLine[]) => {
-            for (const line of batch) {
-              earliest = Math.min(earliest, line.createdAt.getTime());
-              latest = Math.max(latest, line.createdAt.getTime());
-              types[line.type] = (types[line.type] ?? 0) + 1;
-            }
-            return insertRows(
-              tx,
-              adyenSettlementRows,
-              batch.map((line) => ({ ...line, reportId })),
-            );
-          });
+      await tracker.stage("committing");
+      const coversFrom = from ?? (count ? startOfDay(earliest) : null);
+      const coversTo = to ?? (count ? new Date(startOfDay(latest).getTime() + DAY) : null);
+      if (!coversFrom || !coversTo)
+        throw new AppError("bad_request", "The report has no lines; pass from and to for its period");
+      if (coversFrom >= coversTo) throw new AppError("bad_request", "from must be before to");
+      if (earliest < coversFrom.getTime() || latest >= coversTo.getTime()) {
+        const [outside] = await tx
+          .select({ lineNo: adyenSettlementRows.lineNo })
+          .from(adyenSettlementRows)
+          .where(
+            and(
+              eq(adyenSettlementRows.reportId, reportId),
+              or(lt(adyenSettlementRows.createdAt, coversFrom), gte(adyenSettlementRows.createdAt, coversTo)),
+            ),
+          )
+          .orderBy(asc(adyenSettlementRows.lineNo))
+          .limit(1);
+        throw new AppError(
+          "bad_request",
+          `Line ${outside!.lineNo} lies outside the period the report covers`,
+          {
+            line: outside!.lineNo,
+          },
+        );
+      }
 
-          await tracker.stage("committing");
-          const coversFrom = from ?? (count ? startOfDay(earliest) : null);
-          const coversTo = to ?? (count ? new Date(startOfDay(latest).getTime() + DAY) : null);
-          if (!coversFrom || !coversTo)
-            throw new AppError("bad_request", "The report has no lines; pass from and to for its period");
-          if (coversFrom >= coversTo) throw new AppError("bad_request", "from must be before to");
-          if (earliest < coversFrom.getTime() || latest >= coversTo.getTime()) {
-            const [outside] = await tx
-              .select({ lineNo: adyenSettlementRows.lineNo })
-              .from(adyenSettlementRows)
-              .where(
-                and(
-                  eq(adyenSettlementRows.reportId, reportId),
-                  or(
-                    lt(adyenSettlementRows.createdAt, coversFrom),
-                    gte(adyenSettlementRows.createdAt, coversTo),
-                  ),
-                ),
-              )
-              .orderBy(asc(adyenSettlementRows.lineNo))
-              .limit(1);
-            throw new AppError(
-              "bad_request",
-              `Line ${outside!.lineNo} lies outside the period the report covers`,
-              {
-                line: outside!.lineNo,
-              },
-            );
-          }
-
-          const sha256 = hash.digest();
-          const [existing] = await tx
-            .select({ id: adyenSettlementReports.id })
-            .from(adyenSettlementReports)
-            .where(eq(adyenSettlementReports.sha256, sha256));
-          if (existing)
-            throw new AppError("conflict", `This report was already imported (report ${existing.id})`);
-          await tx
-            .update(adyenSettlementReports)
-            .set({ coversFrom, coversTo, sha256, rowCount: count })
-            .where(eq(adyenSettlementReports.id, reportId));
-          const coverage = { covers_from: coversFrom.toISOString(), covers_to: coversTo.toISOString() };
-          return {
-            result: { id: reportId, lines: count, ...coverage },
-            audit: {
-              action: "adyen_settlement_report.import",
-              target: `adyen_settlement_report:${reportId}`,
-              details: { lines: count, types, ...coverage },
-            },
-          };
+      const sha256 = hash.digest();
+      const [existing] = await tx
+        .select({ id: adyenSettlementReports.id })
+        .from(adyenSettlementReports)
+        .where(eq(adyenSettlementReports.sha256, sha256));
+      if (existing)
+        throw new AppError("conflict", `This report was already imported (report ${existing.id})`);
+      await tx
+        .update(adyenSettlementReports)
+        .set({ coversFrom, coversTo, sha256, rowCount: count })
+        .where(eq(adyenSettlementReports.id, reportId));
+      const coverage = { covers_from: coversFrom.toISOString(), covers_to: coversTo.toISOString() };
+      return {
+        result: { id: reportId, lines: count, ...coverage },
+        audit: {
+          action: "adyen_settlement_report.import",
+          target: `adyen_settlement_report:${reportId}`,
+          details: { lines: count, types, ...coverage },
         },
-      }),
-  );
+      };
+    },
+  });
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { webhookProvider } from "@/lib/providers/registry";
-import { stageRows, type StagedRow } from "../stage";
+import { stageRows, type PullInput, type StagedRow } from "../stage";
 
 const STAGED_TYPE: Record<string, string> = {
   payment: "payment_intent",
@@ -23,19 +23,7 @@ function executionDate(data: Record<string, unknown>): string | null {
  * payouts so the same matching applies (no balance transactions, so no fee,
  * FX or payout-sum checks).
  */
-export async function pullGeneric({
-  runId,
-  provider,
-  from,
-  to,
-  progress,
-}: {
-  runId: number;
-  provider: string;
-  from: Date;
-  to: Date;
-  progress: (delta: { pages: number; staged: number }) => Promise<void>;
-}) {
+export async function pullGeneric({ runId, provider, from, to, progress }: PullInput & { provider: string }) {
   const source = webhookProvider(provider);
   if (!source?.listRecords) {
     throw new AppError(

@@ -5,8 +5,7 @@ import { listMangopayEvents } from "@/lib/providers/mangopay/api";
 import { mangopayResourceKind } from "@/lib/providers/mangopay/event-types";
 import { normaliseMangopayHook, type MangopayHook } from "@/lib/providers/mangopay/hook";
 import type { NormalisedEvent } from "@/lib/providers/types";
-import type { PullProgress } from "../stripe/pull";
-import { stageRows, type StagedRow } from "../stage";
+import { stageRows, type PullInput, type StagedRow } from "../stage";
 
 /**
  * The hooks MangoPay's event list shows for the period that we never stored,
@@ -14,17 +13,7 @@ import { stageRows, type StagedRow } from "../stage";
  * for recovery after matching (../recover.ts). A refund's or dispute's hook
  * is linked to its pay-in as the resource pull staged it.
  */
-export async function stageMissedMangopayHooks({
-  runId,
-  from,
-  to,
-  progress,
-}: {
-  runId: number;
-  from: Date;
-  to: Date;
-  progress: PullProgress;
-}) {
+export async function stageMissedMangopayHooks({ runId, from, to, progress }: PullInput) {
   const sql = rawSql();
   await progress({ step: "events" });
   for (let page = 1; ; page += 1) {

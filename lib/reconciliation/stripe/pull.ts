@@ -5,7 +5,7 @@ import type { RunKind } from "@/db/schema";
 import { knownEventIds } from "@/lib/events/known";
 import { createStripeClient } from "@/lib/providers/stripe/client";
 import { withRetry } from "../retry";
-import { stageRows, type StagedRow } from "../stage";
+import { stageRows, type PullInput, type PullProgress, type StagedRow } from "../stage";
 import {
   balanceTransactionRow,
   chargeRow,
@@ -15,13 +15,6 @@ import {
   payoutRow,
   refundRow,
 } from "./map";
-
-export type PullProgress = (update: {
-  step?: string;
-  pages?: number;
-  staged?: number;
-  warning?: string;
-}) => Promise<void>;
 
 type ListPage<T> = { data: T[]; has_more: boolean };
 type Lister<T> = (params: {
@@ -77,14 +70,7 @@ export async function pullStripe({
   kind,
   progress,
   client,
-}: {
-  runId: number;
-  from: Date;
-  to: Date;
-  kind: RunKind;
-  progress: PullProgress;
-  client?: Stripe;
-}) {
+}: PullInput & { kind: RunKind; client?: Stripe }) {
   const api = client ?? createStripeClient();
   const created = { gte: seconds(from), lt: seconds(to) };
 

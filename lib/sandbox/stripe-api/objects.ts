@@ -8,16 +8,20 @@ import type Stripe from "stripe";
  * integer minor units.
  */
 
+/** What every object has: its id, its type and when it was created (what `fresh` fills in). */
+type Identity = "id" | "object" | "created";
+
 /**
- * An object as the sandbox serves it: the fields of Stripe's own type that
- * Tally reads (plus the usual companions), with Stripe's field types, and
- * every expandable reference (`customer`, `charge`, …) as the plain id the
- * API sends when nothing is expanded.
+ * An object as the sandbox serves it: its identity and the fields of
+ * Stripe's own type that Tally reads (plus the usual companions), with
+ * Stripe's field types, and every expandable reference (`customer`,
+ * `charge`, …) as the plain id the API sends when nothing is expanded.
  */
-type Served<T, Fields extends keyof T, References extends Fields = never> = Omit<
-  Pick<T, Fields>,
-  References
-> & {
+type Served<
+  T extends Record<Identity, unknown>,
+  Fields extends keyof T,
+  References extends Fields = never,
+> = Omit<Pick<T, Identity | Fields>, References> & {
   [Field in References]: Extract<T[Field], string | null>;
 };
 
@@ -25,14 +29,11 @@ export type Metadata = Stripe.Metadata;
 
 export type StripeCustomer = Served<
   Stripe.Customer,
-  "id" | "object" | "created" | "email" | "name" | "description" | "livemode" | "metadata"
+  "email" | "name" | "description" | "livemode" | "metadata"
 >;
 
 export type StripePaymentIntent = Served<
   Stripe.PaymentIntent,
-  | "id"
-  | "object"
-  | "created"
   | "amount"
   | "amount_received"
   | "amount_capturable"
@@ -53,9 +54,6 @@ export type StripePaymentIntent = Served<
 
 export type StripeCharge = Served<
   Stripe.Charge,
-  | "id"
-  | "object"
-  | "created"
   | "amount"
   | "amount_captured"
   | "amount_refunded"
@@ -78,9 +76,6 @@ export type StripeCharge = Served<
 
 export type StripeRefund = Served<
   Stripe.Refund,
-  | "id"
-  | "object"
-  | "created"
   | "amount"
   | "currency"
   | "charge"
@@ -94,9 +89,6 @@ export type StripeRefund = Served<
 
 export type StripeBalanceTransaction = Served<
   Stripe.BalanceTransaction,
-  | "id"
-  | "object"
-  | "created"
   | "amount"
   | "fee"
   | "net"
@@ -121,9 +113,6 @@ export type StripeBalanceTransaction = Served<
 
 export type StripeDispute = Served<
   Stripe.Dispute,
-  | "id"
-  | "object"
-  | "created"
   | "amount"
   | "currency"
   | "charge"
@@ -138,9 +127,6 @@ export type StripeDispute = Served<
 
 export type StripePayout = Served<
   Stripe.Payout,
-  | "id"
-  | "object"
-  | "created"
   | "amount"
   | "currency"
   | "arrival_date"
@@ -221,28 +207,34 @@ function cryptoRandom(): number {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-export function buildCustomer(fields: Partial<StripeCustomer> = {}): StripeCustomer {
+/** What every object the sandbox creates starts with: a new id with its type's prefix, its type, when it was made. */
+function fresh<Type extends string>(object: Type, prefix: string, created = nowSeconds()) {
+  return { id: stripeId(prefix), object, created };
+}
+
+/** A builder's fields: any of the object's, and the ones it cannot default. */
+type Fields<T, Required extends keyof T = never> = Partial<T> & Pick<T, Required>;
+
+/** A test-mode object with no metadata, as the sandbox creates them. */
+const unlabelled = () => ({ livemode: false as const, metadata: {} });
+
+export function buildCustomer(fields: Fields<StripeCustomer> = {}): StripeCustomer {
   return {
-    id: stripeId("cus"),
-    object: "customer",
-    created: nowSeconds(),
+    ...fresh("customer", "cus"),
     email: null,
     name: null,
     description: null,
-    livemode: false,
-    metadata: {},
+    ...unlabelled(),
     ...fields,
   };
 }
 
 export function buildPaymentIntent(
-  fields: Partial<StripePaymentIntent> & Pick<StripePaymentIntent, "amount" | "currency">,
+  fields: Fields<StripePaymentIntent, "amount" | "currency">,
 ): StripePaymentIntent {
   const status = fields.status ?? "succeeded";
   return {
-    id: stripeId("pi"),
-    object: "payment_intent",
-    created: nowSeconds(),
+    ...fresh("payment_intent", "pi"),
     amount_received: status === "succeeded" ? fields.amount : 0,
     amount_capturable: 0,
     customer: null,
@@ -252,21 +244,16 @@ export function buildPaymentIntent(
     payment_method_types: ["card"],
     description: null,
     last_payment_error: null,
-    livemode: false,
-    metadata: {},
+    ...unlabelled(),
     ...fields,
   };
 }
 
-export function buildCharge(
-  fields: Partial<StripeCharge> & Pick<StripeCharge, "amount" | "currency">,
-): StripeCharge {
+export function buildCharge(fields: Fields<StripeCharge, "amount" | "currency">): StripeCharge {
   const status = fields.status ?? "succeeded";
   const succeeded = status === "succeeded";
   return {
-    id: stripeId("ch"),
-    object: "charge",
-    created: nowSeconds(),
+    ...fresh("charge", "ch"),
     amount_captured: succeeded ? fields.amount : 0,
     amount_refunded: 0,
     customer: null,
@@ -280,19 +267,14 @@ export function buildCharge(
     failure_code: succeeded ? null : "card_declined",
     failure_message: succeeded ? null : "Your card was declined.",
     description: null,
-    livemode: false,
-    metadata: {},
+    ...unlabelled(),
     ...fields,
   };
 }
 
-export function buildRefund(
-  fields: Partial<StripeRefund> & Pick<StripeRefund, "amount" | "currency" | "charge">,
-): StripeRefund {
+export function buildRefund(fields: Fields<StripeRefund, "amount" | "currency" | "charge">): StripeRefund {
   return {
-    id: stripeId("re"),
-    object: "refund",
-    created: nowSeconds(),
+    ...fresh("refund", "re"),
     payment_intent: null,
     balance_transaction: null,
     reason: "requested_by_customer",
@@ -302,32 +284,23 @@ export function buildRefund(
   };
 }
 
-export function buildDispute(
-  fields: Partial<StripeDispute> & Pick<StripeDispute, "amount" | "currency" | "charge">,
-): StripeDispute {
+export function buildDispute(fields: Fields<StripeDispute, "amount" | "currency" | "charge">): StripeDispute {
   return {
-    id: stripeId("dp"),
-    object: "dispute",
-    created: nowSeconds(),
+    ...fresh("dispute", "dp"),
     payment_intent: null,
     balance_transactions: [],
     reason: "fraudulent",
     status: "needs_response",
     is_charge_refundable: false,
-    livemode: false,
-    metadata: {},
+    ...unlabelled(),
     ...fields,
   };
 }
 
-export function buildPayout(
-  fields: Partial<StripePayout> & Pick<StripePayout, "amount" | "currency">,
-): StripePayout {
+export function buildPayout(fields: Fields<StripePayout, "amount" | "currency">): StripePayout {
   const created = fields.created ?? nowSeconds();
   return {
-    id: stripeId("po"),
-    object: "payout",
-    created,
+    ...fresh("payout", "po", created),
     arrival_date: created + 2 * 86_400,
     automatic: true,
     balance_transaction: null,
@@ -340,8 +313,7 @@ export function buildPayout(
     source_type: "card",
     statement_descriptor: null,
     reconciliation_status: "completed",
-    livemode: false,
-    metadata: {},
+    ...unlabelled(),
     ...fields,
   };
 }
@@ -361,9 +333,7 @@ export function buildBalanceTransaction(
   const created = rest.created ?? nowSeconds();
   const fee = rest.fee ?? 0;
   return {
-    id: stripeId("txn"),
-    object: "balance_transaction",
-    created,
+    ...fresh("balance_transaction", "txn", created),
     fee,
     net: rest.amount - fee,
     available_on: created,
@@ -399,10 +369,8 @@ export function buildEvent(
 ): StripeEvent {
   const { dataObject, previous_attributes, ...rest } = fields;
   return {
-    id: stripeId("evt"),
-    object: "event",
+    ...fresh("event", "evt"),
     api_version: SANDBOX_API_VERSION,
-    created: nowSeconds(),
     livemode: false,
     pending_webhooks: 1,
     request: { id: null, idempotency_key: null },
