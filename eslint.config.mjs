@@ -124,6 +124,14 @@ const config = [
           message: "Server actions live in app/, beside the page that uses them.",
         },
       ],
+      "no-restricted-globals": [
+        "error",
+        {
+          name: "fetch",
+          message:
+            "Data fetching lives in app/: the page (or its client side there) fetches and passes the result in.",
+        },
+      ],
     },
   },
 ];

@@ -1,7 +1,3 @@
-"use client";
-
-import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useState } from "react";
 import type { ActionResult } from "@/components/ui/action-result";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -10,11 +6,6 @@ import { ProgressBar } from "@/components/ui/progress-bar";
 import type { ImportProgress } from "@/lib/imports/queries";
 import { AdyenReportUpload } from "./adyen-report-upload";
 import { StatementUpload } from "./statement-upload";
-import { uploadCsv } from "./upload-csv";
-
-/** Polls this often while an import runs, and this often otherwise (imports may start elsewhere, e.g. the API). */
-const BUSY_POLL_MS = 1000;
-const IDLE_POLL_MS = 10_000;
 
 const STATUS_TONES: Record<ImportProgress["status"], string> = {
   running: "bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-200",
@@ -66,55 +57,29 @@ function ImportRow({ item }: { item: ImportProgress }) {
 /**
  * The payouts page's imports: the upload forms (finance) and the progress of
  * imports running now or finished within the hour, whoever started them.
+ * The page's client side sends the files and keeps `imports` current.
  */
-export function ImportActivity({ initial, canImport }: { initial: ImportProgress[]; canImport: boolean }) {
-  const router = useRouter();
-  const [imports, setImports] = useState(initial);
-  const [uploads, setUploads] = useState(0);
-  const busy = uploads > 0 || imports.some((item) => item.status === "running");
-
-  const poll = useCallback(async () => {
-    try {
-      const response = await fetch("/api/imports", { cache: "no-store" });
-      if (response.ok) setImports(((await response.json()) as { data: ImportProgress[] }).data);
-    } catch {
-      // The next poll tries again.
-    }
-  }, []);
-
-  useEffect(() => {
-    const timer = setInterval(
-      () => {
-        if (document.visibilityState === "visible") void poll();
-      },
-      busy ? BUSY_POLL_MS : IDLE_POLL_MS,
-    );
-    return () => clearInterval(timer);
-  }, [busy, poll]);
-
-  const tracked = async (work: Promise<ActionResult>) => {
-    setUploads((count) => count + 1);
-    try {
-      const result = await work;
-      // The settlement table above reads the new deposits or report lines.
-      if (result.ok) router.refresh();
-      return result;
-    } finally {
-      setUploads((count) => count - 1);
-      void poll();
-    }
-  };
-
+export function ImportActivity({
+  imports,
+  canImport,
+  uploadStatement,
+  uploadAdyenReport,
+}: {
+  imports: ImportProgress[];
+  canImport: boolean;
+  uploadStatement: (file: File, params: { currency: string }) => Promise<ActionResult>;
+  uploadAdyenReport: (file: File) => Promise<ActionResult>;
+}) {
   return (
     <>
       {canImport && (
         <Card title="Bank statement">
-          <StatementUpload upload={(file, params) => tracked(uploadCsv("bank-statement", file, params))} />
+          <StatementUpload upload={uploadStatement} />
         </Card>
       )}
       {canImport && (
         <Card title="Adyen settlement details report">
-          <AdyenReportUpload upload={(file) => tracked(uploadCsv("adyen-report", file))} />
+          <AdyenReportUpload upload={uploadAdyenReport} />
         </Card>
       )}
       <Card title="Imports">

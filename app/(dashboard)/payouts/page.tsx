@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { ImportActivity } from "@/components/reconciliation/import-activity";
 import { MonthPicker } from "@/components/reconciliation/month-picker";
 import { SettlementTable } from "@/components/reconciliation/settlement-table";
 import { buttonClass } from "@/components/ui/button";
@@ -10,6 +9,7 @@ import { hasRole } from "@/lib/auth/roles";
 import { requirePageRole } from "@/lib/auth/session";
 import { listRecentImports } from "@/lib/imports/queries";
 import { currentMonth, settlementReport } from "@/lib/reconciliation/settlement";
+import { ImportsLive } from "./imports-live";
 
 export const metadata: Metadata = { title: "Payouts" };
 export const dynamic = "force-dynamic";
@@ -53,7 +53,7 @@ export default async function PayoutsPage({
         <Card>
           <SettlementTable report={report} />
         </Card>
-        <ImportActivity initial={imports} canImport={finance} />
+        <ImportsLive initial={imports} canImport={finance} />
       </div>
     </>
   );

@@ -71,6 +71,14 @@ describe("layer rules", () => {
     ]);
   });
 
+  it("refuses data fetching in a component", async () => {
+    const messages = await lint({
+      file: "components/fetching.tsx",
+      code: `export const load = () => fetch("/api/imports");\n`,
+    });
+    expect(messages.map((message) => message.rule)).toEqual(["no-restricted-globals"]);
+  });
+
   it("lets a component import the pure lib modules and server types", async () => {
     const messages = await lint({
       file: "components/pure.tsx",
