@@ -37,6 +37,8 @@ const schema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   PORT: integer(1, 65535).default(3000),
+  /** `npm run receiver`'s port. */
+  RECEIVER_PORT: integer(1, 65535).default(3001),
   AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   AUTH_URL: z.url().optional(),
   ADMIN_EMAIL: z.email().optional(),

@@ -29,8 +29,7 @@ async function main() {
     if (error instanceof ConfigError) fail(`Configuration error: ${error.message}`);
     throw error;
   }
-  const port = Number(process.env.RECEIVER_PORT ?? 3001);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) fail("RECEIVER_PORT: must be a port number");
+  const port = config.RECEIVER_PORT;
   if (!config.DATABASE_URL) {
     const file = databaseUrlFile(path.resolve(config.DATA_DIR));
     if (!existsSync(file))

@@ -8,6 +8,7 @@
  * was sent and injected as JSON on stdout.
  */
 import { parseArgs } from "node:util";
+import { setting } from "../lib/config";
 import { generateBusiness } from "../lib/sandbox/business";
 import { startSimulator, type SimulatorStats } from "../lib/sandbox/simulator";
 import { NO_FAULTS, SANDBOX_FAULTS, type FaultRates } from "../lib/sandbox/simulator/planner";
@@ -89,7 +90,7 @@ async function main() {
     return;
   }
   const target = values.target ?? fail("--target is required");
-  const secret = values.secret ?? process.env.STRIPE_WEBHOOK_SECRET?.split(",")[0]?.trim();
+  const secret = values.secret ?? setting("STRIPE_WEBHOOK_SECRET")?.[0];
   if (!secret) fail("--secret (or STRIPE_WEBHOOK_SECRET) is required");
   const rate = positive("rate", values.rate)!;
   const duration = positive("duration", values.duration);

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { ConfigError, parseConfig, type Config } from "../lib/config";
+import { ConfigError, parseConfig, setting, type Config } from "../lib/config";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
 import { buildIsStale } from "../lib/runtime/build";
@@ -82,7 +82,7 @@ async function main() {
   }
 
   try {
-    await runMigrations(process.env.DATABASE_URL!, path.join(root, "drizzle"));
+    await runMigrations(setting("DATABASE_URL")!, path.join(root, "drizzle"));
   } catch (error) {
     say(`Could not apply migrations: ${(error as Error).message.split("\n")[0]}`);
     return shutdown(1);
