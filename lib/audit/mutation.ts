@@ -24,12 +24,15 @@ export async function auditedChange<S extends z.ZodType, R>({
   role,
   schema,
   input,
+  inputName,
   change,
 }: {
   principal: Principal | null | undefined;
   role: Role;
   schema: S;
   input: unknown;
+  /** How a validation error names the input ("run"); "input" when unset. */
+  inputName?: string;
   change: (context: {
     tx: Transaction;
     input: z.output<S>;
@@ -37,7 +40,7 @@ export async function auditedChange<S extends z.ZodType, R>({
   }) => Promise<{ result: R; audit: AuditNote | AuditNote[] | null }>;
 }): Promise<R> {
   const actor = requireRole(principal, role);
-  const parsed = parseOrThrow(schema, input ?? {});
+  const parsed = parseOrThrow(schema, input ?? {}, inputName);
   return db.transaction(async (tx) => {
     const { result, audit } = await change({ tx, input: parsed, principal: actor });
     for (const note of audit === null ? [] : [audit].flat()) {

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { db } from "@/db";
 import {
   DISCREPANCY_KINDS,
@@ -12,7 +12,7 @@ import {
   type DiscrepancyStatus,
 } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { decodeCursor, encodeCursor } from "@/lib/http/cursor";
+import { afterCursor, keysetPage } from "@/lib/http/cursor";
 
 export type DiscrepancyFilters = {
   runId?: number;
@@ -83,9 +83,6 @@ function conditions(filters: DiscrepancyFilters): SQL[] {
   return where;
 }
 
-const isIdCursor = (value: unknown): value is { id: number } =>
-  typeof value === "object" && value !== null && typeof (value as { id?: unknown }).id === "number";
-
 /** Newest first, keyset-paginated. */
 export async function listDiscrepancies({
   limit = 50,
@@ -94,8 +91,8 @@ export async function listDiscrepancies({
   ...filters
 }: DiscrepancyFilters & { limit?: number; cursor?: string; offset?: number }) {
   const where = conditions(filters);
-  const after = decodeCursor(cursor, isIdCursor);
-  if (after) where.push(lt(discrepancies.id, after.id));
+  const after = afterCursor(discrepancies.id, cursor);
+  if (after) where.push(after);
   const rows = await db
     .select()
     .from(discrepancies)
@@ -103,11 +100,8 @@ export async function listDiscrepancies({
     .orderBy(desc(discrepancies.id))
     .limit(limit + 1)
     .offset(offset);
-  const page = rows.slice(0, limit);
-  return {
-    data: page.map(discrepancyView),
-    next_cursor: rows.length > limit ? encodeCursor({ id: page.at(-1)!.id }) : null,
-  };
+  const page = keysetPage(rows, limit);
+  return { data: page.data.map(discrepancyView), next_cursor: page.nextCursor };
 }
 
 /** Every matching discrepancy, for CSV export (bounded so an export cannot exhaust memory). */

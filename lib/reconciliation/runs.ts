@@ -1,12 +1,12 @@
 import "server-only";
-import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db";
 import { RUN_KINDS, reconciliationRuns, type ReconciliationRun, type RunKind } from "@/db/schema";
-import { requireRole } from "@/lib/auth/authorize";
+import { auditedChange } from "@/lib/audit/mutation";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
-import { writeAudit } from "@/lib/audit/write";
+import { afterCursor, keysetPage } from "@/lib/http/cursor";
 import { PROVIDERS } from "@/lib/providers/types";
 import { adyenCoverageGap, uncoveredMessage } from "./adyen/coverage";
 
@@ -35,37 +35,39 @@ export async function enqueueRun(input: {
   kind?: string;
   schedule?: string;
 }): Promise<{ id: number }> {
-  const principal = requireRole(input.principal, "finance");
-  const parsed = runInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new AppError("bad_request", `Invalid run: ${issue.path.join(".")}: ${issue.message}`);
-  }
-  const { provider, from, to, kind, schedule } = parsed.data;
-  // Adyen's books are its imported settlement reports: a run they do not cover could only fail.
-  if (provider === "adyen") {
-    const gap = await adyenCoverageGap({ from, to });
-    if (gap) throw new AppError("bad_request", uncoveredMessage({ from, to, gap }));
-  }
-  return db.transaction(async (tx) => {
-    const [run] = await tx
-      .insert(reconciliationRuns)
-      .values({
-        provider,
-        kind,
-        periodFrom: from,
-        periodTo: to,
-        requestedBy: principal.actor,
-        schedule: schedule ?? null,
-      })
-      .returning({ id: reconciliationRuns.id });
-    await writeAudit(tx, {
-      principal,
-      action: "reconciliation.run.enqueue",
-      target: `reconciliation_run:${run!.id}`,
-      details: { provider, kind, from: from.toISOString(), to: to.toISOString(), schedule },
-    });
-    return { id: run!.id };
+  const { principal, ...run } = input;
+  return auditedChange({
+    principal,
+    role: "finance",
+    schema: runInput,
+    input: run,
+    inputName: "run",
+    change: async ({ tx, input: { provider, from, to, kind, schedule }, principal: actor }) => {
+      // Adyen's books are its imported settlement reports: a run they do not cover could only fail.
+      if (provider === "adyen") {
+        const gap = await adyenCoverageGap({ from, to });
+        if (gap) throw new AppError("bad_request", uncoveredMessage({ from, to, gap }));
+      }
+      const [queued] = await tx
+        .insert(reconciliationRuns)
+        .values({
+          provider,
+          kind,
+          periodFrom: from,
+          periodTo: to,
+          requestedBy: actor.actor,
+          schedule: schedule ?? null,
+        })
+        .returning({ id: reconciliationRuns.id });
+      return {
+        result: { id: queued!.id },
+        audit: {
+          action: "reconciliation.run.enqueue",
+          target: `reconciliation_run:${queued!.id}`,
+          details: { provider, kind, from: from.toISOString(), to: to.toISOString(), schedule },
+        },
+      };
+    },
   });
 }
 
@@ -120,25 +122,26 @@ export async function listRuns({
   provider,
   status,
   limit = 50,
-  before,
+  cursor,
 }: {
   provider?: string;
   status?: string;
   limit?: number;
-  before?: number;
+  cursor?: string;
 }) {
   const filters: SQL[] = [];
   if (provider) filters.push(eq(reconciliationRuns.provider, provider));
   if (status) filters.push(eq(reconciliationRuns.status, status as ReconciliationRun["status"]));
-  if (before) filters.push(lt(reconciliationRuns.id, before));
+  const after = afterCursor(reconciliationRuns.id, cursor);
+  if (after) filters.push(after);
   const rows = await db
     .select()
     .from(reconciliationRuns)
     .where(filters.length ? and(...filters) : undefined)
     .orderBy(desc(reconciliationRuns.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit).map((row) => runView(row));
-  return { data: page, nextBefore: rows.length > limit ? page.at(-1)!.id : null };
+  const page = keysetPage(rows, limit);
+  return { data: page.data.map((row) => runView(row)), nextCursor: page.nextCursor };
 }
 
 /** True while a run is queued or running: pages poll until it is not. */

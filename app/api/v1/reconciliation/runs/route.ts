@@ -20,13 +20,10 @@ const query = z.object({
   provider: z.string().optional(),
   status: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.coerce.number().int().positive().optional(),
+  cursor: z.string().max(500).optional(),
 });
 
 export const GET = apiRoute({ role: "viewer", query }, async ({ query }) => {
-  const page = await listRuns({ ...query, before: query.cursor });
-  return Response.json({
-    data: page.data,
-    next_cursor: page.nextBefore === null ? null : String(page.nextBefore),
-  });
+  const page = await listRuns(query);
+  return Response.json({ data: page.data, next_cursor: page.nextCursor });
 });
