@@ -15,31 +15,34 @@ type KindSpec = {
   runKind: Exclude<RunKind, "all">;
   /** Whose books can show it: Stripe's API, MangoPay's API, Adyen's settlement report. */
   providers: readonly ProviderBooks[];
+  /** A missed webhook can explain it (our record is absent or behind), so recovery looks for one. */
+  recoverable: boolean;
 };
 
 const EVERY_PROVIDER = PROVIDER_BOOKS;
 
 /**
- * Every discrepancy kind, the run kind that checks it and the providers whose
- * books can prove or disprove it. Which kinds a run checks (and so may
- * auto-resolve) is derived from this table alone.
+ * Every discrepancy kind, the run kind that checks it, the providers whose
+ * books can prove or disprove it, and whether a missed webhook can explain
+ * it. Which kinds a run checks (and so may auto-resolve) and which findings
+ * recovery looks at are derived from this table alone.
  */
 export const DISCREPANCY_KIND_TABLE = {
-  missing_internal: { runKind: "transactions", providers: EVERY_PROVIDER },
-  missing_at_provider: { runKind: "transactions", providers: EVERY_PROVIDER },
-  amount_mismatch: { runKind: "transactions", providers: EVERY_PROVIDER },
-  currency_mismatch: { runKind: "transactions", providers: EVERY_PROVIDER },
+  missing_internal: { runKind: "transactions", providers: EVERY_PROVIDER, recoverable: true },
+  missing_at_provider: { runKind: "transactions", providers: EVERY_PROVIDER, recoverable: false },
+  amount_mismatch: { runKind: "transactions", providers: EVERY_PROVIDER, recoverable: true },
+  currency_mismatch: { runKind: "transactions", providers: EVERY_PROVIDER, recoverable: true },
   // Adyen sends no CAPTURE webhook for automatically captured payments, so its report cannot
   // contradict an `authorised` record.
-  status_mismatch: { runKind: "transactions", providers: ["stripe", "mangopay"] },
-  refund_mismatch: { runKind: "transactions", providers: EVERY_PROVIDER },
-  dispute_mismatch: { runKind: "transactions", providers: EVERY_PROVIDER },
-  fee_mismatch: { runKind: "fees", providers: ["stripe", "adyen"] },
-  payout_mismatch: { runKind: "settlement", providers: ["stripe", "adyen"] },
-  deposit_missing: { runKind: "settlement", providers: ["stripe", "mangopay"] },
-  deposit_mismatch: { runKind: "settlement", providers: ["stripe", "mangopay"] },
-  duplicate_charge: { runKind: "transactions", providers: ["stripe"] },
-  fx_mismatch: { runKind: "fees", providers: ["stripe"] },
+  status_mismatch: { runKind: "transactions", providers: ["stripe", "mangopay"], recoverable: true },
+  refund_mismatch: { runKind: "transactions", providers: EVERY_PROVIDER, recoverable: true },
+  dispute_mismatch: { runKind: "transactions", providers: EVERY_PROVIDER, recoverable: true },
+  fee_mismatch: { runKind: "fees", providers: ["stripe", "adyen"], recoverable: false },
+  payout_mismatch: { runKind: "settlement", providers: ["stripe", "adyen"], recoverable: false },
+  deposit_missing: { runKind: "settlement", providers: ["stripe", "mangopay"], recoverable: false },
+  deposit_mismatch: { runKind: "settlement", providers: ["stripe", "mangopay"], recoverable: false },
+  duplicate_charge: { runKind: "transactions", providers: ["stripe"], recoverable: false },
+  fx_mismatch: { runKind: "fees", providers: ["stripe"], recoverable: false },
 } as const satisfies Record<string, KindSpec>;
 
 export type DiscrepancyKind = keyof typeof DISCREPANCY_KIND_TABLE;
@@ -64,6 +67,9 @@ export function kindsChecked({
     );
   });
 }
+
+/** The kinds a missed webhook can explain, which recovery after matching looks at. */
+export const RECOVERABLE_KINDS = DISCREPANCY_KINDS.filter((kind) => DISCREPANCY_KIND_TABLE[kind].recoverable);
 
 /** The narrowest run kind that checks `kind` (a re-check queues that). */
 export const runKindChecking = (kind: DiscrepancyKind): RunKind => DISCREPANCY_KIND_TABLE[kind].runKind;

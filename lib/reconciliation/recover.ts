@@ -3,17 +3,7 @@ import { rawSql } from "@/db";
 import { storeEvents } from "@/lib/inbox/store";
 import type { ProviderName } from "@/lib/providers/types";
 import type { NormalisedEvent } from "@/lib/providers/types";
-import { RECOVERED_RESOLUTION } from "@/lib/reconciliation-vocabulary";
-
-/** Findings a missed webhook explains: our record of the object is absent or behind the provider's. */
-const RECOVERABLE_KINDS = [
-  "missing_internal",
-  "amount_mismatch",
-  "currency_mismatch",
-  "status_mismatch",
-  "refund_mismatch",
-  "dispute_mismatch",
-];
+import { RECOVERABLE_KINDS, RECOVERED_RESOLUTION } from "@/lib/reconciliation-vocabulary";
 
 type StagedEvent = { object_id: string; payload: Record<string, unknown>; discrepancy_ids: number[] };
 

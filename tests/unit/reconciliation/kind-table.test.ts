@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   DISCREPANCY_KINDS,
   kindsChecked,
+  RECOVERABLE_KINDS,
   runKindChecking,
   type DiscrepancyKind,
 } from "@/lib/reconciliation-vocabulary";
@@ -22,6 +23,17 @@ describe("the discrepancy-kind table", () => {
       "deposit_mismatch",
       "duplicate_charge",
       "fx_mismatch",
+    ]);
+  });
+
+  it("has recovery look at the findings a missed webhook explains: ours absent or behind", () => {
+    expect(RECOVERABLE_KINDS).toEqual([
+      "missing_internal",
+      "amount_mismatch",
+      "currency_mismatch",
+      "status_mismatch",
+      "refund_mismatch",
+      "dispute_mismatch",
     ]);
   });
 
