@@ -1,5 +1,5 @@
 /**
- * Reconciliation's fixed vocabularies (DESIGN.md), in one place for the
+ * Reconciliation's fixed vocabularies (lib/reconciliation/README.md), in one place for the
  * schema, the matchers and the pages alike. A foundation module with no
  * imports, so the schema (and through it every layer) names the kinds
  * without depending on lib/reconciliation.

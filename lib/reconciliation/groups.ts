@@ -59,7 +59,7 @@ export function candidateObjects(tx: Tx, runId: number) {
  * The provider's payments as staged, one row per candidate payment group: a
  * payment intent (MangoPay: a pay-in; Adyen: a PSP reference) with its
  * charges, refunds and disputes, or a charge made without a payment intent.
- * The key is what our records group by too (`payment_key` in ./internal.ts).
+ * The key is what our records group by too (`payment_key` in lib/records/books.ts).
  *
  * - `in_period`: the payment itself was created in [from, to), so every
  *   payment-level kind is checked for it;

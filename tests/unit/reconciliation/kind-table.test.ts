@@ -8,7 +8,7 @@ import {
 } from "@/lib/reconciliation-vocabulary";
 
 describe("the discrepancy-kind table", () => {
-  it("keeps DESIGN.md's thirteen kinds in their documented order", () => {
+  it("keeps the thirteen kinds lib/reconciliation/README.md describes, in their fixed order", () => {
     expect(DISCREPANCY_KINDS).toEqual([
       "missing_internal",
       "missing_at_provider",
