@@ -1,11 +1,11 @@
 import "server-only";
-import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { db } from "@/db";
 import { auditLog, type AuditEntry } from "@/db/schema";
 import { toCsv } from "@/lib/csv";
-import { afterCursor, keysetPage } from "@/lib/http/cursor";
+import { keysetList } from "@/lib/http/cursor";
 
 /**
  * The audit log's filters, the same for the REST API, the audit page and its
@@ -73,17 +73,14 @@ export async function listAudit({
   cursor?: string;
   offset?: number;
 }): Promise<{ data: AuditEntry[]; nextCursor: string | null }> {
-  const where = conditions(filters);
-  const after = afterCursor(auditLog.id, cursor);
-  if (after) where.push(after);
-  const rows = await db
-    .select()
-    .from(auditLog)
-    .where(and(...where))
-    .orderBy(desc(auditLog.id))
-    .limit(limit + 1)
-    .offset(offset);
-  return keysetPage(rows, limit);
+  return keysetList({
+    query: db.select().from(auditLog).$dynamic(),
+    id: auditLog.id,
+    where: conditions(filters),
+    cursor,
+    limit,
+    offset,
+  });
 }
 
 /** The actions recorded so far, for the page's filter drop-down. */

@@ -1,9 +1,9 @@
 import "server-only";
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db";
 import { eventAttempts, events } from "@/db/schema";
-import { afterCursor, keysetPage } from "@/lib/http/cursor";
+import { keysetList } from "@/lib/http/cursor";
 import { eventConditions, eventFilterFields } from "./filters";
 
 /** The REST API's list query: the shared filters plus a keyset page. */
@@ -34,16 +34,13 @@ export const summaryColumns = {
 
 /** Newest first, keyset-paginated on the id so deep pages stay as fast as the first. */
 export async function listEvents({ filters }: { filters: EventFilters }) {
-  const conditions = eventConditions(filters);
-  const after = afterCursor(events.id, filters.cursor);
-  if (after) conditions.push(after);
-  const rows = await db
-    .select(summaryColumns)
-    .from(events)
-    .where(and(...conditions))
-    .orderBy(desc(events.id))
-    .limit(filters.limit + 1);
-  return keysetPage(rows, filters.limit);
+  return keysetList({
+    query: db.select(summaryColumns).from(events).$dynamic(),
+    id: events.id,
+    where: eventConditions(filters),
+    cursor: filters.cursor,
+    limit: filters.limit,
+  });
 }
 
 export async function getEvent({ id }: { id: number }) {

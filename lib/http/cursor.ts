@@ -1,5 +1,5 @@
-import { lt, type SQL } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { and, desc, lt, type SQL } from "drizzle-orm";
+import type { AnyPgColumn, PgSelect } from "drizzle-orm/pg-core";
 import { AppError } from "@/lib/errors";
 
 /** Opaque keyset cursors: base64url JSON, so clients never build them by hand. */
@@ -30,16 +30,45 @@ const isIdCursor = (value: unknown): value is { id: number } =>
  * first page). Fetch `limit + 1` rows ordered by the id descending and cut
  * them with `keysetPage`.
  */
-export function afterCursor(column: AnyPgColumn, cursor: string | undefined): SQL | undefined {
+function afterCursor(column: AnyPgColumn, cursor: string | undefined): SQL | undefined {
   const after = decodeCursor(cursor, isIdCursor);
   return after ? lt(column, after.id) : undefined;
 }
 
 /** One page of the `limit + 1` rows fetched, and the cursor of the next page (null on the last). */
-export function keysetPage<T extends { id: number }>(
+function keysetPage<T extends { id: number }>(
   rows: T[],
   limit: number,
 ): { data: T[]; nextCursor: string | null } {
   const data = rows.slice(0, limit);
   return { data, nextCursor: rows.length > limit ? encodeCursor({ id: data.at(-1)!.id }) : null };
+}
+
+/**
+ * One newest-first page of `query` (a select made `$dynamic()`): the rows
+ * matching `where` after `cursor`, skipping `offset` of them (the
+ * dashboard's numbered pages), and the next page's cursor.
+ */
+export async function keysetList<Query extends PgSelect>({
+  query,
+  id,
+  where,
+  cursor,
+  limit,
+  offset = 0,
+}: {
+  query: Query;
+  id: AnyPgColumn;
+  where: SQL[];
+  cursor?: string;
+  limit: number;
+  offset?: number;
+}): Promise<{ data: Awaited<Query>; nextCursor: string | null }> {
+  const rows = (await query
+    .where(and(...where, afterCursor(id, cursor)))
+    .orderBy(desc(id))
+    .limit(limit + 1)
+    .offset(offset)) as { id: number }[];
+  const page = keysetPage(rows, limit);
+  return { data: page.data as Awaited<Query>, nextCursor: page.nextCursor };
 }

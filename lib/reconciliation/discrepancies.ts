@@ -12,7 +12,7 @@ import {
   type DiscrepancyStatus,
 } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { afterCursor, keysetPage } from "@/lib/http/cursor";
+import { keysetList } from "@/lib/http/cursor";
 
 export type DiscrepancyFilters = {
   runId?: number;
@@ -90,17 +90,14 @@ export async function listDiscrepancies({
   offset = 0,
   ...filters
 }: DiscrepancyFilters & { limit?: number; cursor?: string; offset?: number }) {
-  const where = conditions(filters);
-  const after = afterCursor(discrepancies.id, cursor);
-  if (after) where.push(after);
-  const rows = await db
-    .select()
-    .from(discrepancies)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(discrepancies.id))
-    .limit(limit + 1)
-    .offset(offset);
-  const page = keysetPage(rows, limit);
+  const page = await keysetList({
+    query: db.select().from(discrepancies).$dynamic(),
+    id: discrepancies.id,
+    where: conditions(filters),
+    cursor,
+    limit,
+    offset,
+  });
   return { data: page.data.map(discrepancyView), next_cursor: page.nextCursor };
 }
 

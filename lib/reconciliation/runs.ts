@@ -1,12 +1,12 @@
 import "server-only";
-import { and, desc, eq, or, type SQL } from "drizzle-orm";
+import { eq, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db";
 import { RUN_KINDS, reconciliationRuns, type ReconciliationRun, type RunKind } from "@/db/schema";
 import { auditedChange } from "@/lib/audit/mutation";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
-import { afterCursor, keysetPage } from "@/lib/http/cursor";
+import { keysetList } from "@/lib/http/cursor";
 import { PROVIDERS } from "@/lib/providers/types";
 import { adyenCoverageGap, uncoveredMessage } from "./adyen/coverage";
 
@@ -132,15 +132,13 @@ export async function listRuns({
   const filters: SQL[] = [];
   if (provider) filters.push(eq(reconciliationRuns.provider, provider));
   if (status) filters.push(eq(reconciliationRuns.status, status as ReconciliationRun["status"]));
-  const after = afterCursor(reconciliationRuns.id, cursor);
-  if (after) filters.push(after);
-  const rows = await db
-    .select()
-    .from(reconciliationRuns)
-    .where(filters.length ? and(...filters) : undefined)
-    .orderBy(desc(reconciliationRuns.id))
-    .limit(limit + 1);
-  const page = keysetPage(rows, limit);
+  const page = await keysetList({
+    query: db.select().from(reconciliationRuns).$dynamic(),
+    id: reconciliationRuns.id,
+    where: filters,
+    cursor,
+    limit,
+  });
   return { data: page.data.map((row) => runView(row)), nextCursor: page.nextCursor };
 }
 
