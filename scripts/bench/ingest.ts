@@ -325,6 +325,12 @@ function routeLimit(route: Measured, floor: Measured, npm: Measured | undefined)
   const npmWeb = npm
     ? ` (npm start's whole web process, HTTP included: ${cpu(cpuPerEvent(npm).web ?? 0)} ms)`
     : "";
+  if (routeWeb - floorWeb <= floorWeb / 9)
+    return `Tally's intake added ${cpu(routeWeb - floorWeb)} ms of CPU per request to Next.js's ${cpu(
+      floorWeb,
+    )} ms, within the ${cpu(floorWeb / 9)} ms that 0.90× allows: the rate fell short for want of CPU (machine ${machineLine(
+      route,
+    )} busy), not for the route's work`;
   return `${limitOf(route)}. Next.js spends ${cpu(floorWeb)} ms of CPU per request answering nothing and ${cpu(
     routeWeb,
   )} ms with Tally's intake, so verifying, storing and replying cost ${cpu(routeWeb - floorWeb)} ms inside it${npmWeb}; 0.90× of the floor leaves ${cpu(floorWeb / 9)} ms for that work`;
