@@ -134,7 +134,7 @@ async function phase(
   if (process.env.BENCH_TIMELINE) {
     const worst = worstBySlice(load, 500);
     console.error(
-      `\n${setupLabel} at ${rate ?? "max"}: load generator at worst ${Math.round(load.sendLateMs)} ms late; half-second slices (worst ack ms | WAL KB | flush waits | autovacuum)`,
+      `\n${setupLabel} at ${rate ?? "max"}: load generator at worst ${Math.round(load.sendLateMs)} ms late; half-second slices (worst ack ms | WAL KB | full-page images | flush waits | loop lag per process | autovacuum)`,
     );
     const processes = Object.entries(observation.probes).flatMap(([group, probes]) =>
       probes.map((probe) => ({ name: `${group} ${probe.pid}`, timeline: probe.timeline })),
@@ -147,7 +147,7 @@ async function phase(
         return `${timeline?.lagBySlice[slice] ?? "-"}${gc.length ? ` gc ${gc.map(([, ms, kind]) => `${ms}${kind === 4 ? "M" : ""}`).join(",")}` : ""}`;
       });
       console.error(
-        `  ${(slice / 2).toFixed(1).padStart(5)} s  ${String(Math.round(ack)).padStart(6)}  ${String(Math.round((pg?.walBytes ?? 0) / 1024)).padStart(6)}  ${String(pg?.flushWaits ?? 0).padStart(4)}  ${loops.join(" | ")}  ${pg?.vacuuming ?? ""}`,
+        `  ${(slice / 2).toFixed(1).padStart(5)} s  ${String(Math.round(ack)).padStart(6)}  ${String(Math.round((pg?.walBytes ?? 0) / 1024)).padStart(6)}  ${String(pg?.fullPages ?? 0).padStart(5)}  ${String(pg?.flushWaits ?? 0).padStart(4)}  ${loops.join(" | ")}  ${pg?.vacuuming ?? ""}`,
       );
     });
     for (const [group, probes] of Object.entries(observation.probes))

@@ -9,7 +9,7 @@ export type PgWindow = {
   /** Autovacuum and autoanalyze runs that started on the events table. */
   autovacuum: number;
   /** Per half second: WAL written, backend-samples waiting for a WAL flush, autovacuum at work. */
-  timeline: { walBytes: number; flushWaits: number; vacuuming: string }[];
+  timeline: { walBytes: number; fullPages: number; flushWaits: number; vacuuming: string }[];
 };
 
 const SLICE_MS = 500;
@@ -56,14 +56,19 @@ export async function watchPostgres(sql: postgres.Sql, intervalMs = 50) {
   let sampling = true;
   const started = performance.now();
   let lastLsn: string | null = null;
+  let lastFpi: number | null = null;
   const loop = (async () => {
     while (sampling) {
-      const rows = await sql<{ wait: string; n: number; lsn: string; vacuum: string | null }[]>`
+      // The WAL position on its own, so a sample with no backend busy still places the WAL in time.
+      const [position] = await sql<{ lsn: string; fpi: number }[]>`
+        select pg_current_wal_insert_lsn()::text as lsn,
+          -- Full-page images: the first change to each page after a checkpoint logs the whole page.
+          (select wal_fpi::float8 from pg_stat_wal) as fpi`.catch(() => []);
+      const rows = await sql<{ wait: string; n: number; vacuum: string | null }[]>`
         select
           case when backend_type = 'client backend' then '' else backend_type || ': ' end
             || coalesce(wait_event_type || ':' || wait_event, 'CPU') as wait,
           count(*)::int as n,
-          pg_current_wal_insert_lsn()::text as lsn,
           (select string_agg(distinct substring(query from 'autovacuum: ([A-Z ]+ [a-z_.]+)'), ', ')
              from pg_stat_activity where backend_type = 'autovacuum worker') as vacuum
         from pg_stat_activity
@@ -74,15 +79,20 @@ export async function watchPostgres(sql: postgres.Sql, intervalMs = 50) {
       samples++;
       const slice = (timeline[Math.floor((performance.now() - started) / SLICE_MS)] ??= {
         walBytes: 0,
+        fullPages: 0,
         flushWaits: 0,
         vacuuming: "",
       });
-      for (const { wait, n, lsn, vacuum } of rows) {
+      for (const { wait, n, vacuum } of rows) {
         waits[wait] = (waits[wait] ?? 0) + n;
         if (/WalSync|WALWrite/.test(wait)) slice.flushWaits += n;
         if (vacuum && !slice.vacuuming.includes(vacuum)) slice.vacuuming = vacuum;
-        if (lastLsn !== null && lsn !== lastLsn) slice.walBytes += lsnBytes(lsn) - lsnBytes(lastLsn);
-        lastLsn = lsn;
+      }
+      if (position) {
+        if (lastLsn !== null) slice.walBytes += lsnBytes(position.lsn) - lsnBytes(lastLsn);
+        if (lastFpi !== null) slice.fullPages += position.fpi - lastFpi;
+        lastLsn = position.lsn;
+        lastFpi = position.fpi;
       }
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
@@ -110,7 +120,10 @@ export async function watchPostgres(sql: postgres.Sql, intervalMs = 50) {
           writeMs: delta("wal_write_ms"),
         },
         autovacuum: delta("vacuums"),
-        timeline: Array.from(timeline, (slice) => slice ?? { walBytes: 0, flushWaits: 0, vacuuming: "" }),
+        timeline: Array.from(
+          timeline,
+          (slice) => slice ?? { walBytes: 0, fullPages: 0, flushWaits: 0, vacuuming: "" },
+        ),
       };
     },
   };
