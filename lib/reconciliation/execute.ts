@@ -171,6 +171,7 @@ async function executeRun({
         runId: run.id,
         provider: run.provider,
         normalise: books.recoverable,
+        onStep: (step) => tracker.update(step),
       });
     }
     progress.phase = "done";

@@ -20,10 +20,13 @@ export async function recoverMissedEvents({
   runId,
   provider,
   normalise,
+  onStep = async () => {},
 }: {
   runId: number;
   provider: ProviderName;
   normalise: (payload: Record<string, unknown>) => NormalisedEvent | null;
+  /** Hears each step, so the run's progress shows where recovery is. */
+  onStep?: (step: { step: string; done: number; total: number }) => Promise<void>;
 }): Promise<number> {
   const sql = rawSql();
   const staged = await sql<StagedEvent[]>`
@@ -39,6 +42,7 @@ export async function recoverMissedEvents({
   if (staged.length === 0) return 0;
 
   const events = staged.flatMap((row) => normalise(row.payload) ?? []);
+  await onStep({ step: "storing missed events", done: 0, total: events.length });
   const { stored } = await storeEvents({
     provider,
     events,
@@ -55,6 +59,7 @@ export async function recoverMissedEvents({
     for (const id of row.discrepancy_ids)
       eventsByDiscrepancy.set(id, [...(eventsByDiscrepancy.get(id) ?? []), row.object_id]);
   }
+  await onStep({ step: "marking findings recovered", done: storedIds.size, total: events.length });
   if (eventsByDiscrepancy.size === 0) return 0;
   const marks = [...eventsByDiscrepancy].map(([id, recovered]) => ({ id, recovered }));
   await sql`
