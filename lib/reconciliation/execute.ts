@@ -5,6 +5,7 @@ import type { RunKind } from "@/db/schema";
 import { unsettledEventCount } from "@/lib/events/known";
 import { log } from "@/lib/log";
 import { liveWorkerCount } from "@/lib/processing/liveness";
+import { fetchMangopayResource } from "@/lib/providers/mangopay/api";
 import { createStripeClient } from "@/lib/providers/stripe/client";
 import { normaliseStripeEvent } from "@/lib/providers/stripe/normalise";
 import type { NormalisedEvent, ProviderName } from "@/lib/providers/types";
@@ -20,6 +21,12 @@ import { withRetry } from "./retry";
 import { LEASE_SECONDS, trackRunProgress, type RunProgressTracker } from "./run-progress";
 import { findStripeDifferences } from "./stripe/find";
 import { pullStripe } from "./stripe/pull";
+
+/**
+ * How far past a MangoPay run's period its event list is read. Only resources
+ * created in the period are compared; the rest of what this stages is context.
+ */
+export const MANGOPAY_EVENT_LAG_MS = 60 * 60_000;
 
 /** How long a run waits for webhooks already received to be applied before it compares books. */
 export const INBOX_WAIT_MS = 120_000;
@@ -100,11 +107,26 @@ function providerBooks(provider: ProviderName, stripeClient?: Stripe): ProviderB
     case "mangopay":
       return {
         pull: async ({ run, from, to, tracker }) => {
-          await pullGeneric({ runId: run.id, provider: run.provider, from, to, progress: progress(tracker) });
+          // MangoPay lists resources by their events' dates, and records an event a moment after
+          // the change: a resource created in the period's last seconds is first listed after it.
+          const listedTo = new Date(to.getTime() + MANGOPAY_EVENT_LAG_MS);
+          await pullGeneric({
+            runId: run.id,
+            provider: run.provider,
+            from,
+            to: listedTo,
+            progress: progress(tracker),
+          });
           if (run.kind !== "settlement" && run.kind !== "fees")
-            await stageMissedMangopayHooks({ runId: run.id, from, to, progress: progress(tracker) });
+            await stageMissedMangopayHooks({
+              runId: run.id,
+              from,
+              to: listedTo,
+              progress: progress(tracker),
+            });
         },
         finders: findMangopayDifferences,
+        existsAtProvider: mangopayResourceExists,
         recoverable: mangopayHookEvent,
       };
     case "adyen":
@@ -221,6 +243,13 @@ async function waitForInbox({
     await tracker.update({ done: initial - left });
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/** Only a 404 from MangoPay's API makes a resource we hold missing there: its events may lie outside the run. */
+async function mangopayResourceExists({ objectType, objectId }: { objectType: string; objectId: string }) {
+  const kind =
+    objectType === "payout" || objectType === "refund" || objectType === "dispute" ? objectType : "payin";
+  return (await fetchMangopayResource(kind, objectId)).found;
 }
 
 async function stripeObjectExists(
