@@ -1,7 +1,8 @@
 import "server-only";
 import type { DiscrepancyKind } from "@/db/schema";
-import { bookRecords, internalRecords } from "@/lib/records/books";
+import { internalRecords } from "@/lib/records/books";
 import { findFeeMismatches, findPayoutDifferences } from "../ledger";
+import { findListedChildDifferences } from "../listed-children";
 import type { MatchInput, Tx } from "../match";
 
 /** Payments that should settle: refused and cancelled ones never appear in a report. */
@@ -65,41 +66,11 @@ export async function findAdyenDifferences(tx: Tx, checked: ReadonlySet<Discrepa
 
   // Per refund the report lists, not per payment total: a report shows only the refunds
   // booked in its period, and earlier ones live in earlier reports.
-  if (checked.has("refund_mismatch"))
-    await tx`
-      insert into recon_findings (kind, object_type, object_id, object_created_at, expected_amount,
-        actual_amount, currency, amount_at_risk, expected, actual, details)
-      select 'refund_mismatch', 'payment_intent', s.payment_intent_id, min(s.created), sum(s.amount)::bigint,
-        coalesce(sum(r.amount) filter (where r.status = 'refunded'), 0)::bigint, min(s.currency),
-        abs(sum(s.amount) - coalesce(sum(r.amount) filter (where r.status = 'refunded'), 0))::bigint,
-        jsonb_build_object('amount_refunded', sum(s.amount)),
-        jsonb_build_object('amount_refunded', coalesce(sum(r.amount) filter (where r.status = 'refunded'), 0)),
-        jsonb_build_object('refunds', jsonb_agg(s.object_id order by s.object_id),
-          'missing_refunds', coalesce(jsonb_agg(s.object_id) filter (where r.object_id is null), '[]'::jsonb))
-      from reconciliation_staged s
-      join (${internal()}) i on i.object_id = s.payment_intent_id
-      left join (${bookRecords({ sql: tx, provider: "adyen" })}) r on r.kind = 'refund' and r.object_id = s.object_id
-      where s.run_id = ${runId} and s.object_type = 'refund' and s.payment_intent_id is not null
-        and s.created >= ${from} and s.created < ${to}
-      group by s.payment_intent_id
-      having sum(s.amount) <> coalesce(sum(r.amount) filter (where r.status = 'refunded'), 0)
-      on conflict do nothing`;
-
-  if (checked.has("dispute_mismatch"))
-    await tx`
-      insert into recon_findings (kind, object_type, object_id, object_created_at, expected_amount,
-        actual_amount, currency, amount_at_risk, expected, actual, details)
-      select 'dispute_mismatch', 'payment_intent', s.payment_intent_id, min(s.created), sum(s.amount)::bigint,
-        null, min(s.currency), sum(s.amount)::bigint,
-        jsonb_build_object('disputed', true), jsonb_build_object('disputed', coalesce(bool_or(i.disputed), false)),
-        jsonb_build_object('disputes', jsonb_agg(s.object_id order by s.object_id))
-      from reconciliation_staged s
-      join (${internal()}) i on i.object_id = s.payment_intent_id
-      where s.run_id = ${runId} and s.object_type = 'dispute' and s.payment_intent_id is not null
-        and s.created >= ${from} and s.created < ${to}
-      group by s.payment_intent_id
-      having not coalesce(bool_or(i.disputed), false)
-      on conflict do nothing`;
+  await findListedChildDifferences(tx, checked, input, {
+    heldPayments: tx`select object_id as key, disputed from (${internal()}) i`,
+    listedRefundStatus: null,
+    ourRefundStatus: "refunded",
+  });
 
   if (checked.has("fee_mismatch")) await findFeeMismatches(tx, input);
   if (checked.has("payout_mismatch")) await findPayoutDifferences(tx, input);
