@@ -7,7 +7,7 @@
 import type { PeriodicJob } from "../lib/jobs/runner";
 import { monitoringJobs } from "../lib/monitoring/jobs";
 import { reconciliationJobs } from "../lib/reconciliation/jobs";
-import { rollupJobs } from "../lib/rollups/jobs";
+import { rollupJobs } from "../lib/events/rollups/jobs";
 
 export function periodicJobs(): PeriodicJob[] {
   return [...monitoringJobs(), ...reconciliationJobs(), ...rollupJobs()];

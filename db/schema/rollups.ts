@@ -72,7 +72,7 @@ export type EventCountTotal = typeof eventCountTotals.$inferSelect;
 /**
  * Receive → processed lag of processed (not recovered) events, per minute
  * of processed_at and provider, as a histogram over fixed log-spaced bins
- * (lib/rollups/lag-bins.ts), so minutes merge into any bucket's percentiles.
+ * (lib/events/rollups/lag-bins.ts), so minutes merge into any bucket's percentiles.
  * `lagSumUs` sums the lags (negative ones as 0) in microseconds; the least
  * and greatest lag narrow a bin to the values it actually holds.
  */

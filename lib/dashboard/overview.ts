@@ -3,9 +3,13 @@ import { cache } from "react";
 import { rawSql } from "@/db";
 import { EVENT_STATUSES, type EventStatus } from "@/db/schema";
 
-import { countEventsReceived, type Buckets } from "@/lib/rollups/event-counts";
-import { lagHistogram, type LagBinRow } from "@/lib/rollups/lag-histogram";
-import { addToLagHistogram, lagPercentilesFromHistogram, type LagHistogram } from "@/lib/rollups/lag-bins";
+import { countEventsReceived, type Buckets } from "@/lib/events/rollups/event-counts";
+import { lagHistogram, type LagBinRow } from "@/lib/events/rollups/lag-histogram";
+import {
+  addToLagHistogram,
+  lagPercentilesFromHistogram,
+  type LagHistogram,
+} from "@/lib/events/rollups/lag-bins";
 import { deadLetterCount } from "@/lib/events/dead-letters";
 import { rejectedPerBucket } from "@/lib/inbox/delivery-counts";
 import { LAG_WINDOW_MINUTES } from "@/lib/events/lag";
@@ -27,7 +31,7 @@ export type OverviewKpis = {
 /**
  * The headline numbers. Success rate counts events that reached an end state
  * in the last 24 h; lag percentiles are the last hour's, from the same
- * histogram as the lag chart (within 4.4%, lib/rollups/lag-bins.ts).
+ * histogram as the lag chart (within 4.4%, lib/events/rollups/lag-bins.ts).
  */
 export async function getOverviewKpis(): Promise<OverviewKpis> {
   const sql = rawSql();
@@ -146,7 +150,7 @@ export type LagPoint = { t: number; p50: number | null; p95: number | null; p99:
 /**
  * Receive → processed lag percentiles per bucket of processing time
  * (recovered events excluded), from the lag histogram: within 4.4% of the
- * exact percentile (lib/rollups/lag-bins.ts).
+ * exact percentile (lib/events/rollups/lag-bins.ts).
  */
 export async function getLagSeries({ range }: { range: ResolvedRange }): Promise<LagPoint[]> {
   const byBucket = histogramsByBucket(

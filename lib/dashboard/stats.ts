@@ -2,7 +2,7 @@ import "server-only";
 import { EVENT_STATUSES, type EventStatus } from "@/db/schema";
 import { lagPercentiles, LAG_WINDOW_MINUTES } from "@/lib/events/lag";
 import { openDiscrepancyTotals } from "@/lib/reconciliation/discrepancy-queries";
-import { eventTotals } from "@/lib/rollups/totals";
+import { eventTotals } from "@/lib/events/rollups/totals";
 
 /** Every stored event by status: the rollup totals plus what they do not hold yet, exact. */
 export async function countsByStatus(): Promise<Record<EventStatus, number>> {

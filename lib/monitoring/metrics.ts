@@ -6,10 +6,10 @@ import { eventBacklog } from "@/lib/events/backlog";
 import { deliveryTotals } from "@/lib/inbox/delivery-counts";
 import { processMetrics } from "@/lib/inbox/process-metrics";
 import { recentWorkers } from "@/lib/processing/heartbeats";
-import { LAG_METRIC_BUCKETS_S, lagBinAtOrUnder } from "@/lib/rollups/lag-bins";
+import { LAG_METRIC_BUCKETS_S, lagBinAtOrUnder } from "@/lib/events/rollups/lag-bins";
 import { openDiscrepancyGroups } from "@/lib/reconciliation/discrepancy-queries";
 import { runDurationBuckets } from "@/lib/reconciliation/run-stats";
-import { eventTotals, lagTotals, type LagTotalRow } from "@/lib/rollups/totals";
+import { eventTotals, lagTotals, type LagTotalRow } from "@/lib/events/rollups/totals";
 import { PrecomputedHistogram, negatedBounds, perBucketFromWidthBuckets } from "./precomputed-histogram";
 
 // Every bound is a bin edge of the lag rollup, so these buckets are exact.

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { events } from "@/db/schema";
 import { auditedChange } from "@/lib/audit/mutation";
 import type { Principal } from "@/lib/auth/principal";
-import { markRollupMinutesDirty } from "@/lib/rollups/dirty";
+import { markRollupMinutesDirty } from "@/lib/events/rollups/dirty";
 
 const discardSchema = z.object({
   eventIds: z.array(z.number().int().positive()).min(1).max(10_000),

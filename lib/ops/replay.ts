@@ -6,7 +6,7 @@ import { auditedChange } from "@/lib/audit/mutation";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
 import { EVENTS_CHANNEL } from "@/lib/inbox/store";
-import { markRollupMinutesDirty } from "@/lib/rollups/dirty";
+import { markRollupMinutesDirty } from "@/lib/events/rollups/dirty";
 
 // Events an operator may send back to the queue. Processed ones may be replayed
 // too: their records keep the newest snapshot, so a replay changes nothing.

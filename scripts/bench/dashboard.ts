@@ -45,7 +45,7 @@ export async function dashboardSection(context: Context): Promise<SectionResult>
   process.env.DATABASE_URL = url;
   // What the rollups.refresh job does in a running deployment: the first build over the seeded day,
   // then a refresh with nothing new (its steady-state cost every 5 s).
-  const { refreshRollups } = await import("@/lib/rollups/refresh");
+  const { refreshRollups } = await import("@/lib/events/rollups/refresh");
   const buildStarted = performance.now();
   await refreshRollups();
   const buildMs = performance.now() - buildStarted;

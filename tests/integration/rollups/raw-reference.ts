@@ -6,7 +6,7 @@
 import { rawSql } from "@/db";
 import { EVENT_STATUSES, type EventStatus } from "@/db/schema";
 import { bucketStarts, type ResolvedRange } from "@/lib/dashboard/range";
-import { LAG_EDGES_LITERAL, LAG_METRIC_BUCKETS_S } from "@/lib/rollups/lag-bins";
+import { LAG_EDGES_LITERAL, LAG_METRIC_BUCKETS_S } from "@/lib/events/rollups/lag-bins";
 
 const seconds = (range: ResolvedRange) => range.bucketMs / 1000;
 

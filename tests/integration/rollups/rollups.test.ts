@@ -8,11 +8,11 @@ import { lagPercentiles } from "@/lib/events/lag";
 import { renderMetrics } from "@/lib/monitoring/metrics";
 import { discardEvents } from "@/lib/ops/discard";
 import { replayEvent, replayEvents } from "@/lib/ops/replay";
-import { markRollupMinutesDirty } from "@/lib/rollups/dirty";
-import { LAG_METRIC_BUCKETS_S } from "@/lib/rollups/lag-bins";
-import { lagHistogram } from "@/lib/rollups/lag-histogram";
-import { refreshRollups } from "@/lib/rollups/refresh";
-import { eventTotals } from "@/lib/rollups/totals";
+import { markRollupMinutesDirty } from "@/lib/events/rollups/dirty";
+import { LAG_METRIC_BUCKETS_S } from "@/lib/events/rollups/lag-bins";
+import { lagHistogram } from "@/lib/events/rollups/lag-histogram";
+import { refreshRollups } from "@/lib/events/rollups/refresh";
+import { eventTotals } from "@/lib/events/rollups/totals";
 import { useTestDatabase } from "../helpers/db";
 import { parsePrometheusText, valueOf } from "../monitoring/prometheus-text";
 import {
@@ -32,7 +32,7 @@ useTestDatabase();
 const base = Date.now();
 const minutesAgo = (minutes: number) => new Date(base - minutes * 60_000);
 const operator = { kind: "token", id: "1", actor: "token:ops#1", role: "operator" } as const;
-// The histogram's documented bound (lib/rollups/lag-bins.ts): 2^(1/16) − 1, plus a millisecond of rounding.
+// The histogram's documented bound (lib/events/rollups/lag-bins.ts): 2^(1/16) − 1, plus a millisecond of rounding.
 const LAG_RELATIVE_ERROR = 2 ** (1 / 16) - 1;
 
 /** Every figure the overview, /api/v1/stats and /api/metrics derive from events, against a raw scan. */

@@ -36,6 +36,17 @@ describe("layer rules", () => {
     }
   });
 
+  it("refuses intake, records and processing importing the events' rollups", async () => {
+    for (const file of ["lib/processing/counts.ts", "lib/inbox/counts.ts"]) {
+      const errors = await layerErrors({
+        file,
+        code: `import { eventTotals } from "@/lib/events/rollups/totals";\nexport const totals = eventTotals;\n`,
+      });
+      expect(errors, file).toHaveLength(1);
+      expect(errors[0]!.text).toMatch(/rollups/);
+    }
+  });
+
   it("refuses a foundation module importing a domain folder", async () => {
     const errors = await layerErrors({
       file: "lib/log-extra.ts",

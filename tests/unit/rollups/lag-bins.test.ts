@@ -7,7 +7,7 @@ import {
   lagBinOf,
   lagPercentilesFromHistogram,
   type LagHistogram,
-} from "@/lib/rollups/lag-bins";
+} from "@/lib/events/rollups/lag-bins";
 
 const BOUND = 2 ** (1 / 16) - 1;
 
