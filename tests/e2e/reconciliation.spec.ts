@@ -417,27 +417,14 @@ test("a running reconciliation shows its progress advancing on /reconciliation",
     const reconciliation = new ReconciliationPage(page);
     await reconciliation.goto();
     const id = await reconciliation.startRun({ ...period, kind: "all" });
-    const progress = reconciliation.progress(id);
     const seen: string[] = [];
     await expect
       .poll(
         async () => {
-          if (await progress.isVisible().catch(() => false)) {
-            const stage = await progress
-              .getByTestId("progress-stage")
-              .textContent()
-              .catch(() => null);
-            const done = await progress
-              .getByTestId("progress-done")
-              .textContent()
-              .catch(() => null);
-            const elapsed = await progress
-              .getByTestId("progress-elapsed")
-              .textContent()
-              .catch(() => null);
-            if (stage && done && elapsed) seen.push(`${stage} | ${done} | ${elapsed}`);
-          }
-          return reconciliation.run(id).textContent();
+          const shown = await reconciliation.shownRun(id);
+          if (shown.progress)
+            seen.push(`${shown.progress.stage} | ${shown.progress.done} | ${shown.progress.elapsed}`);
+          return shown.text;
         },
         { timeout: 60_000, intervals: [200] },
       )

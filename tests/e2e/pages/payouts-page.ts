@@ -25,14 +25,18 @@ export class PayoutsPage {
       : this.imports().getByRole("listitem", { name: new RegExp(` import ${id}$`) });
   }
 
+  /** One snapshot of an import's item: read part by part, a refresh in between could remove a part for good. */
   async shown(item: Locator): Promise<ShownImport> {
-    const total = item.getByTestId("progress-total");
-    return {
-      status: await item.getAttribute("data-status"),
-      stage: (await item.getByTestId("progress-stage").textContent()) ?? "",
-      done: number(await item.getByTestId("progress-done").textContent()),
-      total: (await total.count()) ? number(await total.textContent()) : null,
-    };
+    const parts = await item.evaluate((element) => {
+      const part = (name: string) => element.querySelector(`[data-testid="${name}"]`)?.textContent ?? null;
+      return {
+        status: element.getAttribute("data-status"),
+        stage: part("progress-stage") ?? "",
+        done: part("progress-done"),
+        total: part("progress-total"),
+      };
+    });
+    return { ...parts, done: number(parts.done), total: parts.total === null ? null : number(parts.total) };
   }
 
   statementForm(): Locator {

@@ -1,5 +1,11 @@
 import { expect, type Page } from "@playwright/test";
 
+/** What one run's row shows, read in one go: its text and, while it runs, its progress. */
+export type ShownRun = {
+  text: string;
+  progress: { stage: string; done: string; elapsed: string } | null;
+};
+
 /** `/reconciliation`: the runs table and finance's "start a run" form. */
 export class ReconciliationPage {
   constructor(private readonly page: Page) {}
@@ -34,8 +40,22 @@ export class ReconciliationPage {
       .filter({ has: this.page.getByRole("cell", { name: `#${id}`, exact: true }) });
   }
 
-  /** The run's live progress (stage, done of total, elapsed) while it is queued or running. */
-  progress(id: number) {
-    return this.run(id).getByTestId("progress");
+  /**
+   * The row as one snapshot. Reading the progress parts one locator at a time
+   * would wait for ever on a part the next refresh removed when the run ended.
+   */
+  async shownRun(id: number): Promise<ShownRun> {
+    return this.run(id).evaluate((row) => {
+      const part = (name: string) => row.querySelector(`[data-testid="${name}"]`)?.textContent ?? null;
+      const [stage, done, elapsed] = [
+        part("progress-stage"),
+        part("progress-done"),
+        part("progress-elapsed"),
+      ];
+      return {
+        text: row.textContent ?? "",
+        progress: stage !== null && done !== null && elapsed !== null ? { stage, done, elapsed } : null,
+      };
+    });
   }
 }
