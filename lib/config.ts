@@ -71,6 +71,8 @@ const schema = z.object({
   ADYEN_WEBHOOK_PASSWORD: z.string().min(1).optional(),
   SIMULATE: flag.optional(),
   WORKER: z.enum(["on", "off"]).default("on"),
+  // How far a worker process lowers its CPU priority (nice 0-19) so acknowledgements win a contended core.
+  WORKER_NICE: integer(0, 19).default(10),
   ALERT_WEBHOOK_URL: z.url().optional(),
   RETENTION_DAYS: positiveInt.default(90),
   PROCESSING_MAX_ATTEMPTS: positiveInt.default(8),

@@ -13,6 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
 import { buildIsStale } from "../lib/runtime/build";
 import { databaseUrlFile, persistentSecret } from "../lib/runtime/data-dir";
+import { lowerCpuPriority } from "../lib/runtime/priority";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
@@ -127,6 +128,12 @@ async function main() {
     }
   });
   say(`serving on http://localhost:${config.PORT}`);
+  // The web process (and PostgreSQL) started at full priority; from here this process is the
+  // worker's, and processing can wait a moment where a webhook's acknowledgement cannot.
+  if (config.WORKER !== "off" && config.WORKER_NICE > 0) {
+    lowerCpuPriority({ nice: config.WORKER_NICE });
+    say(`worker runs at nice ${config.WORKER_NICE}: webhooks are acknowledged first on a busy machine`);
+  }
   await services.afterWebStarted();
 }
 

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ConfigError, parseConfig } from "../lib/config";
 import { databaseUrlFile } from "../lib/runtime/data-dir";
+import { lowerCpuPriority } from "../lib/runtime/priority";
 
 function fail(line: string): never {
   console.error(`[tally worker] ${line}`);
@@ -28,11 +29,15 @@ async function main() {
     process.env.DATABASE_URL = readFileSync(file, "utf8").trim();
   }
   process.env.TALLY_PROCESS_NAME ??= "worker";
+  // Processing can wait a moment; a webhook's acknowledgement, sharing the machine, cannot.
+  if (config.WORKER_NICE > 0) lowerCpuPriority({ nice: config.WORKER_NICE });
   const { startWorker } = await import("../lib/processing/worker");
   const { periodicJobs } = await import("./jobs");
   const { closeDb } = await import("../db");
   const worker = await startWorker({ jobs: periodicJobs() });
-  console.log(`[tally worker] ${worker.id} running`);
+  console.log(
+    `[tally worker] ${worker.id} running${config.WORKER_NICE > 0 ? ` at nice ${config.WORKER_NICE}` : ""}`,
+  );
   const stop = async () => {
     await worker.stop();
     await closeDb();
