@@ -6,6 +6,7 @@
  *   npm run bench                      all sections, writes docs/benchmarks.md
  *   npm run bench -- ingest e2e        only those sections, printed (file untouched)
  *   BENCH_QUICK=1 npm run bench        a short smoke run of everything (written to the temp dir)
+ *   BENCH_KEEP_PROBES=1 npm run bench  keeps the servers' raw CPU profiles (.cpuprofile) in the temp dir
  *
  * Sections: ingest, e2e, reconciliation, dashboard. The production build is
  * made in NEXT_DIST_DIR (default .next-bench) when missing or stale.

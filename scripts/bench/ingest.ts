@@ -36,6 +36,7 @@ import {
   withWorkers,
   type Setup,
 } from "./support/servers";
+import { runScript } from "./support/processes";
 import { cpu, int, ms, ratio, table } from "./support/stats";
 import { BENCH_STRIPE_SECRET, deliveries } from "./support/stripe-bodies";
 
@@ -172,13 +173,27 @@ export async function ingestSection(context: Context): Promise<SectionResult> {
   } finally {
     await sql.end();
   }
-  return report(best, profiled, { durationMs, repeat });
+  const intake = best.has("route") ? await intakeCost(context) : null;
+  return report(best, profiled, { durationMs, repeat, intake });
+}
+
+/** CPU per event of Tally's intake work alone, with no HTTP server or framework (scripts/bench/intake-cost.ts). */
+type IntakeCost = { events: number; inFlight: number; plainUs: number; inContextUs: number };
+
+async function intakeCost(context: Context): Promise<IntakeCost> {
+  const url = await context.database.create("bench_intake");
+  const out = await runScript("scripts/bench/intake-cost.ts", [context.quick ? "1000" : "6000"], {
+    DATABASE_URL: url,
+    STRIPE_WEBHOOK_SECRET: BENCH_STRIPE_SECRET,
+    LOG_LEVEL: "warn",
+  });
+  return JSON.parse(out.trim().split("\n").at(-1)!) as IntakeCost;
 }
 
 function report(
   best: Map<string, Measured>,
   profiled: Map<string, Measured>,
-  { durationMs, repeat }: { durationMs: number; repeat: number },
+  { durationMs, repeat, intake }: { durationMs: number; repeat: number; intake: IntakeCost | null },
 ): SectionResult {
   const all = [...ROUNDS_IDLE, ...ROUNDS_APPLIED].filter((round) => best.has(round.key));
   const bare = best.get("bare");
@@ -278,6 +293,15 @@ function report(
       "",
     );
   }
+  if (intake)
+    markdown.push(
+      `The intake work alone, with no HTTP server or framework around it (\`scripts/bench/intake-cost.ts\`: \`receiveWebhook\` called directly, ${intake.inFlight} deliveries in flight, ${int(
+        intake.events,
+      )} events, after a warm-up): ${cpu(intake.plainUs / 1000)} ms of CPU per event, ${cpu(
+        intake.inContextUs / 1000,
+      )} ms inside an active AsyncLocalStorage as Next.js runs every request (Node then runs its promise hooks on every promise). That is checking the signature, parsing the event, one share of a group insert and its commit, and the reply: what verifying and durably storing an event costs Tally's request thread before any HTTP server or framework adds its own, so no server built on this intake can spend less.`,
+      "",
+    );
   markdown.push(...profileSection(profiled, all));
 
   const targets: Target[] = [];
@@ -309,7 +333,7 @@ function report(
     0.9,
     floor,
     "floor",
-    (route, base) => routeLimit(route, base, best.get("npm")),
+    (route, base) => routeLimit(route, base, best.get("npm"), intake),
   );
   return { title: "Ingest", markdown: markdown.join("\n"), targets };
 }
@@ -319,7 +343,12 @@ function report(
  * Tally's intake adds inside Next.js, against the share of the floor's CPU
  * that 0.9× leaves for it (rates on a CPU-bound machine go as 1 / CPU).
  */
-function routeLimit(route: Measured, floor: Measured, npm: Measured | undefined): string {
+function routeLimit(
+  route: Measured,
+  floor: Measured,
+  npm: Measured | undefined,
+  intake: IntakeCost | null,
+): string {
   const routeWeb = cpuPerEvent(route).web ?? 0;
   const floorWeb = cpuPerEvent(floor).web ?? 0;
   const npmWeb = npm
@@ -333,7 +362,17 @@ function routeLimit(route: Measured, floor: Measured, npm: Measured | undefined)
     )} busy), not for the route's work`;
   return `${limitOf(route)}. Next.js spends ${cpu(floorWeb)} ms of CPU per request answering nothing and ${cpu(
     routeWeb,
-  )} ms with Tally's intake, so verifying, storing and replying cost ${cpu(routeWeb - floorWeb)} ms inside it${npmWeb}; 0.90× of the floor leaves ${cpu(floorWeb / 9)} ms for that work`;
+  )} ms with Tally's intake, so verifying, storing and replying cost ${cpu(routeWeb - floorWeb)} ms inside it${npmWeb}; 0.90× of the floor leaves ${cpu(floorWeb / 9)} ms for that work${
+    intake
+      ? `, and that work alone, outside any server, costs ${cpu(intake.plainUs / 1000)} ms (${cpu(
+          intake.inContextUs / 1000,
+        )} ms in Next.js's async context)${
+          intake.inContextUs / 1000 > floorWeb / 9
+            ? ": more than the budget before Next.js adds anything"
+            : ""
+        }`
+      : ""
+  }`;
 }
 
 function profileSection(profiled: Map<string, Measured>, rounds: Round[]): string[] {

@@ -24,7 +24,7 @@ const PROFILE_FLAG = path.join(PROBE_DIR, "profile-window");
 mkdirSync(PROBE_DIR, { recursive: true });
 
 export function removeProbes(): void {
-  rmSync(PROBE_DIR, { recursive: true, force: true });
+  if (!process.env.BENCH_KEEP_PROBES) rmSync(PROBE_DIR, { recursive: true, force: true });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
