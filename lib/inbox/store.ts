@@ -43,7 +43,8 @@ async function insertRows(rows: EventRow[]): Promise<({ id: number; status: stri
       object_type: row.event.objectType,
       status: row.event.handled ? "pending" : "ignored",
       provider_created_at: row.event.providerCreatedAt?.toISOString() ?? null,
-      payload: row.event.payload,
+      // PostgreSQL parses the raw body itself rather than receive the same JSON twice.
+      payload: row.event.payloadIsBody ? null : row.event.payload,
       raw_body: row.rawBody,
       headers: row.headers,
       livemode: row.event.livemode ?? null,
@@ -58,7 +59,7 @@ async function insertRows(rows: EventRow[]): Promise<({ id: number; status: stri
       provider_created_at, payload, raw_body, headers, livemode, recovered
     )
     select provider, account, provider_event_id, type, object_id, object_type, status,
-      provider_created_at, payload, raw_body, headers, livemode, recovered
+      provider_created_at, coalesce(payload, raw_body::jsonb), raw_body, headers, livemode, recovered
     from json_to_recordset(${document}::json) as input(
       position int, provider text, account text, provider_event_id text, type text,
       object_id text, object_type text, status text, provider_created_at timestamptz,

@@ -28,6 +28,11 @@ export type NormalisedEvent = {
   objectType: string | null;
   providerCreatedAt: Date | null;
   payload: Record<string, unknown>;
+  /**
+   * The payload is the delivery's whole raw body, parsed: the inbox then
+   * stores it from the raw body instead of sending the same JSON twice.
+   */
+  payloadIsBody?: boolean;
   livemode?: boolean;
   /** False when no handler exists for the type: stored and marked ignored. */
   handled: boolean;

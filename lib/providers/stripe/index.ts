@@ -49,7 +49,11 @@ export const stripeProvider: WebhookProvider = {
     if (!normalised.ok) {
       return { ok: false, status: 400, reason: normalised.reason, message: "Body is not a Stripe event" };
     }
-    return { ok: true, events: [normalised.event], headers: keepHeaders(request.headers, KEPT_HEADERS) };
+    return {
+      ok: true,
+      events: [{ ...normalised.event, payloadIsBody: true }],
+      headers: keepHeaders(request.headers, KEPT_HEADERS),
+    };
   },
 
   acknowledge({ duplicates, stored }) {

@@ -44,6 +44,28 @@ describe.each(WEBHOOK_PATHS)("POST /api/webhooks/stripe through $name", ({ deliv
     expect(row!.payload).toEqual(event);
   });
 
+  it("keeps the payload exactly as the body sent it, numbers beyond a double's precision included", async () => {
+    const event = stripeEvent({ type: "payment_intent.succeeded" });
+    const body = JSON.stringify(event).replace(
+      '"object":"event"',
+      '"object":"event","amount_big":12345678901234567891',
+    );
+    const timestamp = Math.floor(Date.now() / 1000);
+    const response = await deliver(body, {
+      "content-type": "application/json",
+      "stripe-signature": signStripePayload(body, TEST_STRIPE_SECRET, timestamp),
+    });
+
+    expect(response.status).toBe(200);
+    const [row] = await withSql(
+      database.url,
+      (sql) => sql`
+        select payload->>'amount_big' as big, payload = raw_body::jsonb as same
+        from events where provider_event_id = ${event.id}`,
+    );
+    expect(row).toEqual({ big: "12345678901234567891", same: true });
+  });
+
   it("answers a repeated delivery with duplicate: true and keeps one row", async () => {
     const { body, headers } = signedDelivery(stripeEvent());
     const event = JSON.parse(body);
