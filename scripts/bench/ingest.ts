@@ -351,28 +351,28 @@ function routeLimit(
 ): string {
   const routeWeb = cpuPerEvent(route).web ?? 0;
   const floorWeb = cpuPerEvent(floor).web ?? 0;
+  // Rates go as 1 / CPU: 0.9× of the floor leaves a ninth of its CPU for Tally's work.
+  const budget = floorWeb / 9;
   const npmWeb = npm
     ? ` (npm start's whole web process, HTTP included: ${cpu(cpuPerEvent(npm).web ?? 0)} ms)`
     : "";
-  if (routeWeb - floorWeb <= floorWeb / 9)
+  if (routeWeb - floorWeb <= budget)
     return `Tally's intake added ${cpu(routeWeb - floorWeb)} ms of CPU per request to Next.js's ${cpu(
       floorWeb,
-    )} ms, within the ${cpu(floorWeb / 9)} ms that 0.90× allows: the rate fell short for want of CPU (machine ${machineLine(
+    )} ms, within the ${cpu(budget)} ms that 0.90× allows: the rate fell short for want of CPU (machine ${machineLine(
       route,
     )} busy), not for the route's work`;
   return `${limitOf(route)}. Next.js spends ${cpu(floorWeb)} ms of CPU per request answering nothing and ${cpu(
     routeWeb,
-  )} ms with Tally's intake, so verifying, storing and replying cost ${cpu(routeWeb - floorWeb)} ms inside it${npmWeb}; 0.90× of the floor leaves ${cpu(floorWeb / 9)} ms for that work${
-    intake
-      ? `, and that work alone, outside any server, costs ${cpu(intake.plainUs / 1000)} ms (${cpu(
-          intake.inContextUs / 1000,
-        )} ms in Next.js's async context)${
-          intake.inContextUs / 1000 > floorWeb / 9
-            ? ": more than the budget before Next.js adds anything"
-            : ""
-        }`
-      : ""
-  }`;
+  )} ms with Tally's intake, so verifying, storing and replying cost ${cpu(routeWeb - floorWeb)} ms inside it${npmWeb}; 0.90× of the floor leaves ${cpu(budget)} ms for that work${intake ? intakeAgainst(intake, budget) : ""}`;
+}
+
+/** The intake work's own cost beside the route's budget: above it, no route handler could meet the target. */
+function intakeAgainst(intake: IntakeCost, budgetMs: number): string {
+  const plainMs = intake.plainUs / 1000;
+  const inContextMs = intake.inContextUs / 1000;
+  const over = inContextMs > budgetMs ? ": more than the budget before Next.js adds anything" : "";
+  return `, and that work alone, outside any server, costs ${cpu(plainMs)} ms (${cpu(inContextMs)} ms in Next.js's async context)${over}`;
 }
 
 function profileSection(profiled: Map<string, Measured>, rounds: Round[]): string[] {
