@@ -46,6 +46,12 @@ export async function benchDatabase(): Promise<BenchDatabase> {
     server = await startEmbeddedPostgres({ dataDir, database: "postgres" });
     admin = postgres(server.url, { max: 1, onnotice: () => {} });
   }
+  // Databases an earlier run left would have autovacuum working through their
+  // million-row tables during this run's measurements.
+  const stale = await admin<
+    { datname: string }[]
+  >`select datname from pg_database where datname like 'bench\\_%'`;
+  for (const { datname } of stale) await admin.unsafe(`drop database if exists "${datname}" with (force)`);
   const urlOf = (name: string) => {
     const url = new URL(server.url);
     url.pathname = `/${name}`;
