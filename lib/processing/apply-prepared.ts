@@ -45,6 +45,9 @@ export async function applyPrepared({ items, workerId }: { items: Prepared[]; wo
       duration_ms: finishedAt.getTime() - startedAt.getTime(),
     }));
     // No row for an event means its lease is gone: it gets no attempt row from us either.
+    // The rows are found by id; the status test stays a filter ("is true"): through the
+    // (status, received_at) index the scan would visit every entry that finished events
+    // left behind there until vacuum.
     const done = await tx`
       with attempt as (
         select * from jsonb_to_recordset(${JSON.stringify(attempts)}::jsonb)
@@ -53,7 +56,7 @@ export async function applyPrepared({ items, workerId }: { items: Prepared[]; wo
         update events e set status = 'processed', processed_at = now(), last_error = null,
           locked_by = null, locked_until = null
         from attempt
-        where e.id = attempt.id and e.status = 'processing' and e.locked_by = ${workerId}
+        where e.id = attempt.id and (e.status = 'processing') is true and e.locked_by = ${workerId}
         returning e.id
       )
       insert into event_attempts (event_id, attempt, started_at, finished_at, outcome, error, duration_ms, worker_id)

@@ -104,7 +104,7 @@ export async function renewLeases({ workerId, ids }: { workerId: string; ids: nu
     update events set locked_until = now() + make_interval(secs => ${LEASE_MS / 1000})
     where id in (
       select id from events
-      where id in ${sql(ids)} and status = 'processing' and locked_by = ${workerId}
+      where id in ${sql(ids)} and (status = 'processing') is true and locked_by = ${workerId}
       for update skip locked
     )
     returning id`;

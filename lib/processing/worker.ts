@@ -8,9 +8,11 @@ import { log } from "@/lib/log";
 import { claimEvents, LEASE_MS, releaseExpiredLeases, renewLeases } from "./claim";
 import { beat, forgetWorker } from "./heartbeats";
 import { processChunk } from "./process-chunk";
+import { analyzeOutgrownTables } from "./statistics";
 
 const HEARTBEAT_MS = 5_000;
 const LEASE_SWEEP_MS = 15_000;
+const STATISTICS_MS = 5_000;
 const MAX_LEASE_RENEWAL_MS = 10 * 60_000;
 // Measured with scripts/bench/drain.ts on a 2-core machine shared with PostgreSQL (docs/processing.md).
 const DEFAULT_CHUNK_SIZE = 25;
@@ -97,6 +99,13 @@ export async function startWorker({
     () => void releaseExpiredLeases().catch((err) => log.warn({ err }, "lease sweep failed")),
     LEASE_SWEEP_MS,
   );
+  const statistics = setInterval(
+    () =>
+      void analyzeOutgrownTables()
+        .then((tables) => tables.length > 0 && log.debug({ tables }, "analysed outgrown tables"))
+        .catch((err) => log.warn({ err }, "analysing outgrown tables failed")),
+    STATISTICS_MS,
+  );
   // Claimed and not yet finished, with when each was claimed: their leases are
   // renewed while they run (bounded, so a hung call cannot hold events forever).
   const inFlight = new Map<number, number>();
@@ -146,6 +155,7 @@ export async function startWorker({
       for (const wake of [...sleepers]) wake(false);
       clearInterval(heartbeat);
       clearInterval(sweeper);
+      clearInterval(statistics);
       await lanes;
       clearInterval(renewal);
       await periodic?.stop();
