@@ -1,7 +1,7 @@
 import "server-only";
 import type { DiscrepancyKind } from "@/db/schema";
 import { UNSETTLED_INTENT_STATUSES } from "./checks";
-import { bookRecords } from "@/lib/records/books";
+import { bookRecords, paymentGroupRecords } from "@/lib/records/books";
 import { candidateObjects } from "./groups";
 import type { MatchInput, Tx } from "./match";
 
@@ -29,9 +29,7 @@ async function buildOurGroups(tx: Tx, { provider }: MatchInput) {
   await tx`
     create temp table recon_our_groups on commit drop as
     with books as (
-      select * from (${bookRecords({ sql: tx, provider })}) b
-      where b.kind in ('payment', 'charge')
-        and b.payment_key in (select key from recon_candidates)
+      ${paymentGroupRecords({ sql: tx, provider, keys: tx`select key from recon_candidates` })}
     ),
     intents as (select * from books where kind = 'payment'),
     charges as (

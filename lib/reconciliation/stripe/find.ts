@@ -31,18 +31,21 @@ export async function findStripeDifferences(
 
 /** Two succeeded charges of one customer, amount and currency within the window: the later is the duplicate. */
 async function findDuplicateCharges(tx: Tx, { runId, from, to }: MatchInput) {
+  // A table first: PostgreSQL runs the select of a CREATE TABLE AS in parallel, never that of
+  // an INSERT, and this self-join pairs every charge of the period.
   await tx`
-    insert into recon_findings (kind, object_type, object_id, object_created_at, expected_amount,
-      actual_amount, currency, amount_at_risk, expected, actual, details)
+    create temp table recon_duplicate_charges on commit drop as
     select distinct on (coalesce(later.payment_intent_id, later.object_id))
-      'duplicate_charge', case when later.payment_intent_id is null then 'charge' else 'payment_intent' end,
-      coalesce(later.payment_intent_id, later.object_id), later.created,
-      null::bigint, later.amount, later.currency, later.amount,
-      '{}'::jsonb, jsonb_build_object('amount', later.amount, 'currency', later.currency),
+      'duplicate_charge'::text as kind,
+      case when later.payment_intent_id is null then 'charge' else 'payment_intent' end as object_type,
+      coalesce(later.payment_intent_id, later.object_id) as object_id, later.created as object_created_at,
+      null::bigint as expected_amount, later.amount as actual_amount, later.currency,
+      later.amount as amount_at_risk, '{}'::jsonb as expected,
+      jsonb_build_object('amount', later.amount, 'currency', later.currency) as actual,
       jsonb_build_object(
         'charge_id', later.object_id, 'customer', later.customer,
         'duplicate_of_payment_intent', earlier.payment_intent_id, 'duplicate_of_charge', earlier.object_id,
-        'seconds_apart', extract(epoch from later.created - earlier.created)::int)
+        'seconds_apart', extract(epoch from later.created - earlier.created)::int) as details
     from reconciliation_staged later
     join reconciliation_staged earlier on earlier.run_id = later.run_id
       and earlier.object_type = 'charge' and earlier.status = 'succeeded'
@@ -53,7 +56,13 @@ async function findDuplicateCharges(tx: Tx, { runId, from, to }: MatchInput) {
     where later.run_id = ${runId} and later.object_type = 'charge' and later.status = 'succeeded'
       and later.customer is not null
       and later.created >= ${from} and later.created < ${to}
-    order by coalesce(later.payment_intent_id, later.object_id), earlier.created desc
+    order by coalesce(later.payment_intent_id, later.object_id), earlier.created desc`;
+  await tx`
+    insert into recon_findings (kind, object_type, object_id, object_created_at, expected_amount,
+      actual_amount, currency, amount_at_risk, expected, actual, details)
+    select kind, object_type, object_id, object_created_at, expected_amount, actual_amount, currency,
+      amount_at_risk, expected, actual, details
+    from recon_duplicate_charges
     on conflict do nothing`;
 }
 
