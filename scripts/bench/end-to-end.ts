@@ -177,12 +177,17 @@ async function phase(
  * phases. V8 optimises Next.js's request path only after a few thousand
  * requests: warmed with 400, the first 300/s phase of \`next start\` fell
  * seconds behind while V8's compiler threads took a quarter to 40% of a core
- * and each request cost about 1.5 times its later CPU; warmed with 3,000 it
- * kept up. The cold-start phases measure that first minute on purpose.
+ * and each request cost its main thread about 1.4 times its later CPU;
+ * warmed with 3,000 it kept up. The cold-start phases measure those first
+ * seconds on purpose.
  */
 const WARM_UP_DELIVERIES = 3_000;
 /** What a cold-start phase waits for: the route loaded, the workers up and applying. */
 const FIRST_CONTACT_DELIVERIES = 50;
+
+/** Has the setup answer `count` fresh deliveries, closed loop, before anything is measured. */
+const answer = (url: string, prefix: string, count: number, connections: number) =>
+  closedLoop({ url }, deliveries(prefix, count), { connections, durationMs: 60_000 });
 
 const isFlat = (p: Phase) => p.backlog.end <= Math.max(20, (p.rate ?? p.load.rps) / 2);
 
@@ -210,10 +215,7 @@ export async function endToEndSection(context: Context): Promise<SectionResult> 
     progress.step("control: bare baseline at 300/s");
     const bare = await startBare(env);
     try {
-      await closedLoop({ url: bare.webhookUrl }, deliveries("e2ebarewarm", WARM_UP_DELIVERIES), {
-        connections: 8,
-        durationMs: 60_000,
-      });
+      await answer(bare.webhookUrl, "e2ebarewarm", WARM_UP_DELIVERIES, 8);
       control = await phase(sql, bare, "bare baseline (control)", 300, durationMs, "e2ebare");
     } finally {
       await bare.stop();
@@ -225,14 +227,7 @@ export async function endToEndSection(context: Context): Promise<SectionResult> 
       try {
         if (plan.cold) {
           progress.step(`${plan.label} at 300/s, cold start`);
-          await closedLoop(
-            { url: setup.webhookUrl },
-            deliveries(`e2efirst${index}`, FIRST_CONTACT_DELIVERIES),
-            {
-              connections: 1,
-              durationMs: 60_000,
-            },
-          );
+          await answer(setup.webhookUrl, `e2efirst${index}`, FIRST_CONTACT_DELIVERIES, 1);
           await drained(sql, 60_000);
           phases.push(
             await phase(sql, setup, plan.label, 300, durationMs, `e2es${index}cold`, { cold: true }),
@@ -240,10 +235,7 @@ export async function endToEndSection(context: Context): Promise<SectionResult> 
           progress.tick();
         }
         // Warm the path (V8's optimised code, caches, pools) and let the workers come up on it.
-        await closedLoop({ url: setup.webhookUrl }, deliveries(`e2ewarm${index}`, WARM_UP_DELIVERIES), {
-          connections: 8,
-          durationMs: 60_000,
-        });
+        await answer(setup.webhookUrl, `e2ewarm${index}`, WARM_UP_DELIVERIES, 8);
         await drained(sql, 60_000);
         for (const rate of plan.rates) {
           progress.step(`${plan.label} at ${rate === null ? "max" : `${rate}/s`}`);
